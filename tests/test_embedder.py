@@ -1,0 +1,120 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+
+from embedkit import Embedder, InputError
+from embedkit.embedder import _SHARED_MODELS
+
+
+class CharCounts(Embedder):
+    """Counts of a, b, c: a stand-in model that records its loads and batches."""
+
+    modality = "text"
+    loads: list = []
+    batches: list = []
+
+    def __init__(self, letters="abc", batch_size=32, cache=True, progress=None):
+        super().__init__(batch_size=batch_size, cache=cache, progress=progress)
+        self.letters = letters
+
+    def _load_model(self):
+        CharCounts.loads.append(self.letters)
+        return self.letters
+
+    def _check_item(self, item, index):
+        if not isinstance(item, str):
+            raise InputError(f"Item {index} is not a text.")
+        return item
+
+    def _embed_batch(self, model, batch):
+        CharCounts.batches.append(len(batch))
+        return np.array([[text.count(c) for c in model] for text in batch])
+
+
+@pytest.fixture(autouse=True)
+def fresh():
+    CharCounts.loads.clear()
+    CharCounts.batches.clear()
+    for key in [k for k in _SHARED_MODELS if "CharCounts" in str(k)]:
+        del _SHARED_MODELS[key]
+
+
+def test_model_loads_lazily_once_and_is_shared_by_clones():
+    embedder = CharCounts(cache=False)
+    assert CharCounts.loads == []
+    embedder.transform(["abc"])
+    clone(embedder).transform(["aab"])
+    assert CharCounts.loads == ["abc"]
+    CharCounts(letters="xyz", cache=False).transform(["x"])
+    assert CharCounts.loads == ["abc", "xyz"]
+
+
+def test_items_are_batched_and_results_stacked_in_order():
+    texts = [c * (i + 1) for i, c in enumerate("abcabcabca")]
+    vectors = CharCounts(batch_size=4, cache=False).transform(texts)
+    assert CharCounts.batches == [4, 4, 2]
+    assert vectors.dtype == np.float32 and vectors.shape == (10, 3)
+    assert vectors[3].tolist() == [4, 0, 0] and vectors[9].tolist() == [10, 0, 0]
+
+
+def test_results_are_cached_by_content():
+    embedder = CharCounts()
+    first = embedder.transform(["abba", "cab"])
+    again = CharCounts().transform(["abba", "cab"])
+    assert CharCounts.batches == [2] and np.array_equal(first, again)
+    CharCounts().transform(["abba", "cabs"])
+    assert CharCounts.batches == [2, 2], "a changed item must not reuse the cache"
+    CharCounts(letters="ab").transform(["abba", "cab"])
+    assert CharCounts.batches == [2, 2, 2], "a changed setting must not reuse the cache"
+
+
+def test_a_bad_item_fails_before_any_batch_runs():
+    with pytest.raises(InputError, match="Item 2"):
+        CharCounts(batch_size=1, cache=False).transform(["a", "b", 3, "c"])
+    assert CharCounts.batches == []
+
+
+@pytest.mark.parametrize("bad", ["a single string", [], 42, None])
+def test_bad_collections_are_rejected(bad):
+    with pytest.raises(InputError):
+        CharCounts(cache=False).transform(bad)
+
+
+@pytest.mark.parametrize("batch_size", [0, -3, 2.5, True])
+def test_bad_batch_size_is_rejected(batch_size):
+    with pytest.raises(InputError, match="batch_size"):
+        CharCounts(batch_size=batch_size, cache=False).transform(["a"])
+
+
+def test_nan_output_is_reported_not_returned():
+    class Broken(CharCounts):
+        def _embed_batch(self, model, batch):
+            return np.full((len(batch), 2), np.nan)
+
+    with pytest.raises(InputError, match="NaN"):
+        Broken(cache=False).transform(["a", "b"])
+
+
+def test_works_inside_a_scikit_learn_pipeline():
+    texts = ["aaa", "aab", "aaaa", "ccc", "ccb", "cccc"] * 3
+    labels = [0, 0, 0, 1, 1, 1] * 3
+    pipeline = make_pipeline(CharCounts(cache=False), LogisticRegression())
+    assert pipeline.fit(texts, labels).score(texts, labels) == 1.0
+    assert pipeline.get_params()["charcounts__letters"] == "abc"
+
+
+def test_progress_bar_appears_only_for_long_inputs(capsys):
+    CharCounts(cache=False, batch_size=10).transform(["a"] * 20)
+    assert "CharCounts" not in capsys.readouterr().err
+    CharCounts(cache=False, batch_size=10, progress=True).transform(["a"] * 20)
+    assert "CharCounts" in capsys.readouterr().err
+
+
+def test_feature_names_follow_the_output():
+    embedder = CharCounts(cache=False)
+    with pytest.raises(InputError):
+        embedder.get_feature_names_out()
+    embedder.fit_transform(["a"])
+    assert embedder.get_feature_names_out().tolist() == ["charcounts_0", "charcounts_1", "charcounts_2"]
