@@ -17,6 +17,7 @@ from nbclient.exceptions import CellExecutionError
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 IDS = [path.stem for path in NOTEBOOKS]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "notebooks"
 
 
 def test_there_are_notebooks():
@@ -38,7 +39,7 @@ def test_notebook_follows_the_lesson_format(path):
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_and_its_checks_pass(path, tmp_path):
+def test_notebook_runs_and_its_checks_pass(path):
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3",
@@ -49,4 +50,6 @@ def test_notebook_runs_and_its_checks_pass(path, tmp_path):
     except CellExecutionError as error:
         pytest.fail(f"{path.name} failed:\n{error}", pytrace=False)
     finally:
-        nbformat.write(notebook, tmp_path / path.name)  # executed copy, for debugging
+        # The executed copy, outputs and all, is kept for reading after a CI run.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, ARTIFACTS / path.name)
