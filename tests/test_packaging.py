@@ -75,3 +75,12 @@ def test_importing_embedkit_loads_no_heavy_library():
     code = "import sys, embedkit; print(sorted(m for m in ('torch', 'umap', 'gensim', 'librosa', 'open_clip', 'sentence_transformers') if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_setup_installs_nothing_when_nothing_changed():
+    import subprocess
+
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "setup")], capture_output=True,
+                            text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "nothing to install" in result.stdout
