@@ -45,7 +45,9 @@ __all__ = ["Embedder"]
 
 _SHARED_MODELS: dict[tuple, Any] = {}
 _SHARED_SOURCES: dict[tuple, str] = {}
-_LOAD_LOCK = threading.Lock()
+# Re-entrant: a model may load another model inside its own _load_model (e.g. a CLIP
+# model built on frozen towers).
+_LOAD_LOCK = threading.RLock()
 
 
 class Embedder(TransformerMixin, BaseEstimator):
