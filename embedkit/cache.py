@@ -152,14 +152,25 @@ def cached_array(
 
 
 def clear_cache() -> int:
-    """Delete every cache entry; return how many files were removed.
+    """Delete every cache entry (arrays and trained-model folders); return how many.
+
+    Only what embedkit wrote is removed: ``<hash>.npy``/``.json`` pairs,
+    ``<kind>-<hash>`` model folders and leftover ``.tmp-*`` files, so a cache
+    folder shared with other files is safe.
 
     >>> isinstance(clear_cache(), int)
     True
     """
+    import re
+    import shutil
+
+    model_folder = re.compile(r"^[a-z0-9_]+-[0-9a-f]{32}$")
     removed = 0
     for path in cache_dir().iterdir():
-        if path.suffix in {".npy", ".json"} and path.is_file():
+        if path.is_file() and (path.suffix in {".npy", ".json"} or path.name.startswith(".tmp-")):
             path.unlink()
+            removed += 1
+        elif path.is_dir() and (model_folder.match(path.name) or path.name.startswith(".tmp-")):
+            shutil.rmtree(path)
             removed += 1
     return removed

@@ -83,3 +83,12 @@ def test_clear_cache_removes_entries():
     cached_array(content_hash("test-clear"), lambda: np.ones(1))
     assert clear_cache() >= 2
     assert not list(cache_dir().glob("*.npy"))
+
+
+def test_clear_cache_removes_model_folders_but_not_foreign_files():
+    (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef").mkdir()
+    (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef" / "model").write_text("m")
+    (cache_dir() / "notes-of-the-user.txt").write_text("keep me")
+    clear_cache()
+    assert not (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef").exists()
+    assert (cache_dir() / "notes-of-the-user.txt").read_text() == "keep me"
