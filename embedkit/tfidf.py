@@ -1,0 +1,120 @@
+"""TF-IDF + truncated SVD: the classic bag-of-words sentence baseline (LSA).
+
+TF-IDF gives each text a long sparse vector (one weight per vocabulary word:
+frequent in this text, rare in the collection = high weight); a truncated SVD
+then compresses it to ``n_components`` dense dimensions that mix co-occurring
+words (latent semantic analysis). Unlike a pretrained model it must be
+*fitted* on a collection first, and it knows only the words it saw there.
+Texts of any length are used whole: nothing is truncated.
+
+>>> from embedkit.tfidf import TfidfSvdEmbedder
+>>> texts = ["a cat purrs", "a kitten purrs", "dogs bark", "a dog barks loudly"]
+>>> TfidfSvdEmbedder(n_components=2).fit_transform(texts).shape
+(4, 2)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from embedkit.errors import InputError
+from embedkit.validation import check_items
+
+__all__ = ["TfidfSvdEmbedder"]
+
+
+def _check_texts(X: Any) -> list[str]:
+    texts = check_items(X, name="texts")
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise InputError(f"Item {i} is a {type(text).__name__}, not a text: {text!r:.60}.")
+        if not text.strip():
+            raise InputError(f"Item {i} is empty or only whitespace: there are no words to weigh.")
+    return texts
+
+
+class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
+    """``TfidfVectorizer`` then ``TruncatedSVD`` then unit length, as one fitted transformer.
+
+    Parameters
+    ----------
+    n_components : int
+        Output dimensions (at most the fitted vocabulary size minus one).
+    stop_words : str or None
+        ``"english"`` drops function words (the, of, ...) before weighting.
+    sublinear_tf : bool
+        Use 1 + log(count): ten repeats of a word are not ten times the evidence.
+    min_df : int
+        Ignore words found in fewer texts than this.
+    random_state : int
+        Seeds the randomised SVD solver.
+
+    >>> embedder = TfidfSvdEmbedder(n_components=2).fit(["red apple", "green apple", "red car"])
+    >>> embedder.transform(["apple"]).shape
+    (1, 2)
+    """
+
+    def __init__(self, n_components: int = 100, stop_words: str | None = "english", sublinear_tf: bool = True,
+                 min_df: int = 1, random_state: int = 0):
+        self.n_components = n_components
+        self.stop_words = stop_words
+        self.sublinear_tf = sublinear_tf
+        self.min_df = min_df
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> "TfidfSvdEmbedder":
+        """Learn the vocabulary, IDF weights and SVD basis from texts ``X``."""
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import Normalizer
+
+        texts = _check_texts(X)
+        if isinstance(self.n_components, bool) or not isinstance(self.n_components, int) or self.n_components < 1:
+            raise InputError(f"n_components must be a positive whole number, got {self.n_components!r}.")
+        vectorizer = TfidfVectorizer(stop_words=self.stop_words, sublinear_tf=self.sublinear_tf, min_df=self.min_df)
+        try:
+            counts = vectorizer.fit_transform(texts)
+        except ValueError as error:  # "empty vocabulary": only stop words or punctuation
+            raise InputError(f"No usable words in the texts ({error}). Pass real texts, or stop_words=None.") from None
+        if self.n_components >= counts.shape[1]:
+            raise InputError(
+                f"n_components={self.n_components} must be below the vocabulary size ({counts.shape[1]} words "
+                f"in {len(texts)} texts). Fit on more texts or ask for fewer components."
+            )
+        svd = TruncatedSVD(n_components=self.n_components, random_state=self.random_state)
+        self.pipeline_ = make_pipeline(vectorizer, svd, Normalizer(copy=False))
+        self.pipeline_[1:].fit(counts)
+        self.vocabulary_size_ = counts.shape[1]
+        self.explained_variance_ratio_ = float(svd.explained_variance_ratio_.sum())
+        self.n_features_out_ = self.n_components
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Embed texts; a text sharing no word with the fitted vocabulary is an error.
+
+        >>> embedder = TfidfSvdEmbedder(n_components=1).fit(["red apple", "green apple"])
+        >>> embedder.transform(["purple"])
+        Traceback (most recent call last):
+        ...
+        embedkit.errors.InputError: Item 0 ('purple') shares no word with the vocabulary the embedder was fitted on, so its vector would be all zeros. Refit on texts that include its words, or drop it.
+        """
+        check_is_fitted(self, "pipeline_", msg="This TfidfSvdEmbedder is not fitted yet: call fit(texts) first.")
+        texts = _check_texts(X)
+        counts = self.pipeline_[0].transform(texts)
+        empty = np.flatnonzero(counts.getnnz(axis=1) == 0)
+        if len(empty):
+            raise InputError(
+                f"Item {empty[0]} ({texts[empty[0]]!r:.60}) shares no word with the vocabulary the embedder was "
+                "fitted on, so its vector would be all zeros. Refit on texts that include its words, or drop it."
+            )
+        return self.pipeline_[1:].transform(counts).astype(np.float32)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Column names ``tfidfsvd_0 .. tfidfsvd_{n-1}``."""
+        check_is_fitted(self, "pipeline_")
+        return np.array([f"tfidfsvd_{i}" for i in range(self.n_components)], dtype=object)
