@@ -126,7 +126,7 @@ def main() -> None:
             print(f"{name:22s} 1 thread: {one:6.1f} clips/s, default: {default:6.1f} clips/s, "
                   f"ratio {one / default:.1f}x")
 
-        print(f"\nfirst call in a fresh process (1 clip) vs later calls there, seconds")
+        print("\nfirst call in a fresh process (1 clip) vs later calls there, seconds")
         print(f"{'embedder':22s} {'import':>7s} {'first':>7s} {'later':>7s} {'first/later':>12s}")
         for name in EMBEDDERS:
             t = first_call(name, paths[0])

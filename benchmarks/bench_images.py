@@ -41,7 +41,8 @@ def throughput(paths: list[str], repeats: int) -> None:
     import torch
 
     from embedkit import CNNEmbedder
-    from embedkit.cnn import preprocess, torch_threads
+    from embedkit.cnn import preprocess
+    from embedkit.threads import limited_threads
     from embedkit.images import load_image
 
     cores = os.cpu_count() or 1
@@ -51,10 +52,10 @@ def throughput(paths: list[str], repeats: int) -> None:
     for size in (224, 128):
         pixels = torch.from_numpy(np.stack([preprocess(load_image(p), size) for p in paths]))
         for threads in (1, cores):
-            embedder = CNNEmbedder(cache=False, image_size=size, num_threads=threads, batch_size=32)
+            embedder = CNNEmbedder(cache=False, image_size=size, threads=threads, batch_size=32)
 
             def direct() -> None:
-                with torch.inference_mode(), torch_threads(threads):
+                with torch.inference_mode(), limited_threads(threads):
                     for start in range(0, len(pixels), 32):
                         model.extract_features(pixels[start:start + 32]).mean(dim=(2, 3))
 

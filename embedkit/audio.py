@@ -60,6 +60,7 @@ import numpy as np
 from embedkit.cache import content_hash
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, require
+from embedkit.threads import check_threads, limited_threads
 
 __all__ = ["load_audio", "AudioEmbedder", "MFCCEmbedder", "LogMelEmbedder", "TimeNormalizedMFCCEmbedder"]
 
@@ -230,8 +231,7 @@ class AudioEmbedder(Embedder):
         seconds, threads = self.max_seconds, self.threads
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0):
             raise InputError(f"max_seconds must be a positive number of seconds or None, got {seconds!r}.")
-        if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1):
-            raise InputError(f"threads must be a positive whole number or None, got {threads!r}.")
+        check_threads(threads)
 
     def _frame(self) -> tuple[int, int]:
         """(n_fft, hop): a ~25 ms window rounded up to a power of two, 10 ms hop."""
@@ -262,12 +262,8 @@ class AudioEmbedder(Embedder):
         return y
 
     def _embed_batch(self, model: Any, batch: list[_Clip]) -> np.ndarray:
-        if self.threads is None:
-            return np.stack([self._embed_clip(model, self._prepare(clip)) for clip in batch])
-        from threadpoolctl import threadpool_limits  # a scikit-learn dependency
-
-        # Per-clip matrices are small: extra BLAS threads only fight over the cores.
-        with threadpool_limits(limits=int(self.threads)):
+        # Per-clip matrices are small: extra threads only fight over the cores.
+        with limited_threads(self.threads):
             return np.stack([self._embed_clip(model, self._prepare(clip)) for clip in batch])
 
     def _embed_clip(self, model: Any, y: np.ndarray) -> np.ndarray:

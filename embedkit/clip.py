@@ -32,10 +32,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from embedkit.cache import cached_array, content_hash
-from embedkit.cnn import torch_threads
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, UnknownNameError, closest_names, require
 from embedkit.images import CheckedImage, check_image
+from embedkit.threads import limited_threads
 from embedkit.validation import check_items
 
 __all__ = ["OpenClipEmbedder"]
@@ -86,7 +86,7 @@ class OpenClipEmbedder(Embedder):
         downloaded by open_clip) or the path of a local checkpoint file.
     normalize : bool
         L2-normalise vectors, as CLIP compares them by cosine similarity.
-    num_threads : int or None
+    threads : int or None
         torch threads while embedding.
 
     >>> OpenClipEmbedder(pretrained=None).transform([[0]])
@@ -98,13 +98,13 @@ class OpenClipEmbedder(Embedder):
     modality = "image"
 
     def __init__(self, model: str = "ViT-B-32", pretrained: str | None = "openai",
-                 normalize: bool = True, num_threads: int | None = 1,
+                 normalize: bool = True, threads: int | None = 1,
                  batch_size: int = 32, cache: bool = True, progress: bool | None = None):
         super().__init__(batch_size=batch_size, cache=cache, progress=progress)
         self.model = model
         self.pretrained = pretrained
         self.normalize = normalize
-        self.num_threads = num_threads
+        self.threads = threads
 
     def _weights_identity(self) -> Any:
         if isinstance(self.pretrained, str) and Path(self.pretrained).is_file():
@@ -207,7 +207,7 @@ class OpenClipEmbedder(Embedder):
         import torch
 
         pixels = torch.stack([bundle.preprocess(item.image) for item in batch])
-        with torch.inference_mode(), torch_threads(self.num_threads):
+        with torch.inference_mode(), limited_threads(self.threads):
             return self._finish(bundle.model.encode_image(pixels))
 
     def embed_images(self, images: Any) -> np.ndarray:
@@ -231,7 +231,7 @@ class OpenClipEmbedder(Embedder):
             parts = []
             for start in range(0, len(texts), self.batch_size):
                 tokens = bundle.tokenizer(texts[start:start + self.batch_size])
-                with torch.inference_mode(), torch_threads(self.num_threads):
+                with torch.inference_mode(), limited_threads(self.threads):
                     parts.append(self._finish(bundle.model.encode_text(tokens)))
             return np.vstack(parts).astype(np.float32)
 

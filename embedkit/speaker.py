@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from embedkit.audio import AudioEmbedder, _Clip
+from embedkit.audio import AudioEmbedder
 from embedkit.errors import require
 
 __all__ = ["SpeakerEmbedder"]
@@ -58,17 +58,6 @@ class SpeakerEmbedder(AudioEmbedder):
             model = resemblyzer.VoiceEncoder(device="cpu", verbose=False)
         self._say_loaded_from("the offline package resemblyzer (pretrained.pt inside the wheel)")
         return model
-
-    def _embed_batch(self, model: Any, batch: list[_Clip]) -> np.ndarray:
-        import torch
-
-        before = torch.get_num_threads()
-        if self.threads is not None:
-            torch.set_num_threads(int(self.threads))  # torch keeps its own thread pool
-        try:
-            return super()._embed_batch(model, batch)
-        finally:
-            torch.set_num_threads(before)
 
     def _embed_clip(self, model: Any, y: np.ndarray) -> np.ndarray:
         from resemblyzer import audio as voice
