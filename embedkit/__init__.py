@@ -14,14 +14,11 @@ The public API, by idea (one module each):
 True
 """
 
-from embedkit.audio import (
-    LogMelEmbedder,
-    MFCCEmbedder,
-    SpeakerEmbedder,
-    TimeNormalizedMFCCEmbedder,
-    load_audio,
-)
+from embedkit.audio import LogMelEmbedder, MFCCEmbedder, TimeNormalizedMFCCEmbedder, load_audio
 from embedkit.cache import cache_dir, clear_cache
+from embedkit.clip import OpenClipEmbedder
+from embedkit.cnn import CNNEmbedder
+from embedkit.compare import Comparison, compare
 from embedkit.embedder import Embedder
 from embedkit.environment import environment_report
 from embedkit.errors import (
@@ -32,41 +29,94 @@ from embedkit.errors import (
     ModelUnavailableError,
     UnknownNameError,
 )
+from embedkit.evaluation import (
+    analogy_accuracy,
+    knn_accuracy,
+    precision_at_k,
+    word_benchmarks,
+    word_similarity,
+)
 from embedkit.examples import example_info, list_examples, load_example, verify_example
+from embedkit.explorer import Explorer
+from embedkit.export import export_html
+from embedkit.faithfulness import neighborhood_preservation
+from embedkit.kitclip import KitClipEmbedder
 from embedkit.models import ModelSpec, get_embedder, list_models, model_info, register_model
 from embedkit.neighbors import NeighborIndex, nearest_neighbors
 from embedkit.projection import project
+from embedkit.rag import (
+    ExtractiveGenerator,
+    HubGenerator,
+    Retriever,
+    build_prompt,
+    chunk_documents,
+    chunk_text,
+    recall_at_k,
+)
 from embedkit.sentence import SentenceEmbedder
+from embedkit.speaker import SpeakerEmbedder
+from embedkit.skipgram import train_skipgram
+from embedkit.tfidf import TfidfSvdEmbedder
+from embedkit.word_training import tokenize, train_fasttext, train_word2vec
+from embedkit.words import AverageWordEmbedder, WordVectors, load_glove
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AverageWordEmbedder",
+    "CNNEmbedder",
+    "Comparison",
     "DataIntegrityError",
     "Embedder",
     "EmbedkitError",
+    "Explorer",
+    "ExtractiveGenerator",
+    "HubGenerator",
     "InputError",
+    "KitClipEmbedder",
     "LogMelEmbedder",
     "MFCCEmbedder",
     "MissingExtraError",
     "ModelSpec",
     "ModelUnavailableError",
     "NeighborIndex",
+    "OpenClipEmbedder",
+    "Retriever",
     "SentenceEmbedder",
     "SpeakerEmbedder",
+    "TfidfSvdEmbedder",
     "TimeNormalizedMFCCEmbedder",
     "UnknownNameError",
+    "WordVectors",
+    "analogy_accuracy",
+    "build_prompt",
     "cache_dir",
+    "chunk_documents",
+    "chunk_text",
     "clear_cache",
+    "compare",
     "environment_report",
     "example_info",
+    "export_html",
     "get_embedder",
+    "knn_accuracy",
     "list_examples",
     "list_models",
     "load_audio",
     "load_example",
+    "load_glove",
     "model_info",
     "nearest_neighbors",
+    "neighborhood_preservation",
+    "precision_at_k",
     "project",
+    "recall_at_k",
     "register_model",
+    "tokenize",
+    "train_fasttext",
+    "train_skipgram",
+    "train_word2vec",
     "verify_example",
+    "word_benchmarks",
+    "word_similarity",
 ]

