@@ -2,11 +2,19 @@
 
 The public API, by idea (one module each):
 
-- example data: :func:`list_examples`, :func:`load_example`, :func:`example_info`
-- models: :func:`list_models`, :func:`model_info`, :func:`get_embedder`
-- embedders (scikit-learn transformers): :class:`SentenceEmbedder`, ...
-- maps: :func:`project` (UMAP, PCA, t-SNE)
+- example data (``examples``): :func:`list_examples`, :func:`load_example`, :func:`example_info`
+- models (``models``): :func:`list_models`, :func:`model_info`, :func:`get_embedder`
+- embedders, all scikit-learn transformers: text (:class:`SentenceEmbedder`,
+  :class:`WordVectors`, :class:`AverageWordEmbedder`, :class:`TfidfSvdEmbedder`),
+  images (:class:`CNNEmbedder`, :class:`OpenClipEmbedder`, :class:`KitClipEmbedder`),
+  audio (:class:`MFCCEmbedder`, :class:`LogMelEmbedder`,
+  :class:`TimeNormalizedMFCCEmbedder`, :class:`SpeakerEmbedder`)
+- training word vectors: :func:`train_word2vec`, :func:`train_fasttext`, :func:`train_skipgram`
+- maps: :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
+  :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
+- evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
+- retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
 - errors: :class:`EmbedkitError` and its subclasses
 
 >>> import embedkit
