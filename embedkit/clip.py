@@ -87,7 +87,7 @@ class OpenClipEmbedder(Embedder):
     normalize : bool
         L2-normalise vectors, as CLIP compares them by cosine similarity.
     threads : int or None
-        torch threads while embedding.
+        torch threads while embedding; None leaves torch's choice (see CNNEmbedder).
 
     >>> OpenClipEmbedder(pretrained=None).transform([[0]])
     Traceback (most recent call last):
@@ -98,7 +98,7 @@ class OpenClipEmbedder(Embedder):
     modality = "image"
 
     def __init__(self, model: str = "ViT-B-32", pretrained: str | None = "openai",
-                 normalize: bool = True, threads: int | None = 1,
+                 normalize: bool = True, threads: int | None = None,
                  batch_size: int = 32, cache: bool = True, progress: bool | None = None):
         super().__init__(batch_size=batch_size, cache=cache, progress=progress)
         self.model = model

@@ -91,7 +91,9 @@ class CNNEmbedder(Embedder):
         Side of the square the network sees (a multiple of 32). ImageNet's is
         224; small images (64-128 px icons) lose nothing at 128, ~5x faster.
     threads : int or None
-        torch threads while embedding (1 was fastest on a busy 2-core machine).
+        torch threads while embedding; None (the default) leaves torch's choice, which
+        was 1.6x faster than one thread on an idle 2-core machine. On a machine busy with
+        other work, ``threads=1`` was 2-4x faster (``benchmarks/bench_images.py``).
 
     Items are file paths, PIL images or arrays; see :mod:`embedkit.images`.
 
@@ -103,7 +105,7 @@ class CNNEmbedder(Embedder):
     modality = "image"
 
     def __init__(self, model: str = "efficientnet-lite0", normalize: bool = False,
-                 image_size: int = INPUT_SIZE, threads: int | None = 1,
+                 image_size: int = INPUT_SIZE, threads: int | None = None,
                  batch_size: int = 32, cache: bool = True, progress: bool | None = None):
         super().__init__(batch_size=batch_size, cache=cache, progress=progress)
         self.model = model

@@ -1,9 +1,11 @@
 """Limit the threads numeric libraries use while an embedder runs.
 
-Small per-item models (one clip, one image, a batch of short sentences) do
-little work per call; on a 2-core machine extra threads mostly wait on each
-other. Measured here, one thread was 2-12x faster than the libraries' own
-choice for the CNN, resemblyzer and MFCCs (see ``benchmarks/``). Embedders
+Small per-item models (one clip, a small batch of images) do little work per
+call; on a small machine busy with other work, extra threads mostly wait on
+each other. Measured on a 2-core machine: resemblyzer ran 2.3x faster on one
+thread even when idle (the audio embedders default to 1); the CNN ran 1.6x
+faster on two threads when idle but 2-4x slower when the machine was busy (the
+image embedders default to torch's choice). See ``benchmarks/``. Embedders
 take ``threads=`` and run inside :func:`limited_threads`.
 
 >>> from embedkit.threads import limited_threads
