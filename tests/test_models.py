@@ -9,7 +9,7 @@ def test_list_models_has_the_documented_columns_and_offline_flags():
     assert list(table.columns) == ["name", "modality", "dim", "licence", "source",
                                    "runs_offline_here", "needs", "description"]
     offline = dict(zip(table["name"], table["runs_offline_here"]))
-    assert offline["all-MiniLM-L6-v2"] is True or offline["all-MiniLM-L6-v2"] == True  # noqa: E712
+    assert bool(offline["all-MiniLM-L6-v2"])
     assert table["name"].is_unique
 
 
