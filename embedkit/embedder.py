@@ -90,6 +90,13 @@ class Embedder(TransformerMixin, BaseEstimator):
         """What identifies an item's content for the cache (default: the item itself)."""
         return item
 
+    def _batch_order(self, items: list) -> np.ndarray | None:
+        """Order to embed items in (e.g. by length, to cut padding); None keeps input order.
+
+        Results always come back, and errors always name items, in input order.
+        """
+        return None
+
     def _model_identity(self) -> tuple:
         """Settings that change the model's output: part of the cache key."""
         return (type(self).__module__, type(self).__qualname__, tuple(sorted(self.get_params().items())))
@@ -150,6 +157,9 @@ class Embedder(TransformerMixin, BaseEstimator):
 
     def _embed_all(self, items: list) -> np.ndarray:
         model = self.model_
+        order = self._batch_order(items)
+        if order is not None:
+            items = [items[i] for i in order]
         starts = range(0, len(items), self.batch_size)
         show = self.progress if self.progress is not None else len(items) >= self.progress_threshold
         if show:
@@ -166,6 +176,10 @@ class Embedder(TransformerMixin, BaseEstimator):
                 )
             parts.append(vectors)
         result = np.vstack(parts)
+        if order is not None:
+            restored = np.empty_like(result)
+            restored[order] = result
+            result = restored
         bad = np.flatnonzero(~np.isfinite(result).all(axis=1))
         if len(bad):
             raise InputError(

@@ -118,3 +118,19 @@ def test_feature_names_follow_the_output():
         embedder.get_feature_names_out()
     embedder.fit_transform(["a"])
     assert embedder.get_feature_names_out().tolist() == ["charcounts_0", "charcounts_1", "charcounts_2"]
+
+
+def test_a_batch_order_is_undone_and_errors_name_input_positions():
+    class LongestFirst(CharCounts):
+        def _batch_order(self, items):
+            return np.argsort([-len(t) for t in items], kind="stable")
+
+        def _embed_batch(self, model, batch):
+            CharCounts.batches.append([len(t) for t in batch])
+            return np.array([[np.nan if "x" in t else len(t)] for t in batch])
+
+    vectors = LongestFirst(batch_size=2, cache=False).transform(["a", "ccc", "bb"])
+    assert CharCounts.batches == [[3, 2], [1]], "embedded longest first"
+    assert vectors[:, 0].tolist() == [1, 3, 2], "returned in input order"
+    with pytest.raises(InputError, match=r"items \[0\]"):
+        LongestFirst(batch_size=2, cache=False).transform(["x", "ccccc", "bb"])
