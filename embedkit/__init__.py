@@ -15,6 +15,7 @@ The public API, by idea (one module each):
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
+- exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
 >>> import embedkit
@@ -44,6 +45,7 @@ from embedkit.evaluation import (
     word_benchmarks,
     word_similarity,
 )
+from embedkit.exercises import ExerciseError
 from embedkit.examples import example_info, list_examples, load_example, verify_example
 from embedkit.explorer import Explorer
 from embedkit.export import export_html
@@ -77,6 +79,7 @@ __all__ = [
     "DataIntegrityError",
     "Embedder",
     "EmbedkitError",
+    "ExerciseError",
     "Explorer",
     "ExtractiveGenerator",
     "HubGenerator",
