@@ -88,6 +88,7 @@ def test_clear_cache_removes_entries():
 def test_clear_cache_removes_model_folders_but_not_foreign_files():
     (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef").mkdir()
     (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef" / "model").write_text("m")
+    (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef" / "embedkit-signature.json").write_text("{}")
     (cache_dir() / "notes-of-the-user.txt").write_text("keep me")
     clear_cache()
     assert not (cache_dir() / "word2vec-0123456789abcdef0123456789abcdef").exists()
