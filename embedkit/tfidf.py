@@ -19,12 +19,24 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import validation as _sklearn_validation
 
 from embedkit.errors import InputError
 from embedkit.validation import check_int, check_items, check_text
 
-__all__ = ["TfidfSvdEmbedder"]
+__all__ = ["TfidfSvdEmbedder", "NotFittedYetError"]
+
+
+class NotFittedYetError(InputError, NotFittedError):
+    """transform() before fit(): an embedkit error that scikit-learn also recognises."""
+
+
+def check_is_fitted(estimator: Any, attribute: str, msg: str = "") -> None:
+    try:
+        _sklearn_validation.check_is_fitted(estimator, attribute, msg=msg or None)
+    except NotFittedError as error:
+        raise NotFittedYetError(str(error)) from None
 
 
 def _check_texts(X: Any) -> list[str]:
@@ -62,6 +74,12 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
         self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # a list of texts, not a numeric matrix
+        tags.input_tags.string = True
+        return tags
 
     def fit(self, X: Any, y: Any = None) -> "TfidfSvdEmbedder":
         """Learn the vocabulary, IDF weights and SVD basis from texts ``X``."""
