@@ -58,12 +58,24 @@ def no_network_and_private_cache(tmp_path_factory):
         os.environ["EMBEDKIT_CACHE"] = before
 
 
+class _CurrentStderr(logging.StreamHandler):
+    """Writes to sys.stderr as it is at the time, so capsys and pytest's capture see it."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 @pytest.fixture(autouse=True, scope="session")
 def model_notices_to_stderr():
     """embedkit's "model loaded from ..." notices print to stdout; in tests send them to
     stderr, so a doctest's expected output does not depend on which test loaded a model first."""
     logger = logging.getLogger("embedkit")
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(logging.Formatter("embedkit: %(message)s"))
     saved = (list(logger.handlers), logger.level, logger.propagate)
     logger.handlers[:] = [handler]
