@@ -222,7 +222,7 @@ class OpenClipEmbedder(Embedder):
         """
         texts = check_items(texts, name="texts")
         for index, text in enumerate(texts):
-            check_text(text, index)
+            check_text(text, index, label="Text")
 
         def compute() -> np.ndarray:
             import torch

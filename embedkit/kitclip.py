@@ -293,11 +293,11 @@ class KitClipEmbedder(Embedder):
         >>> KitClipEmbedder().embed_texts(["an emoji of a cat", " "])
         Traceback (most recent call last):
         ...
-        embedkit.errors.InputError: Item 1 is empty or only whitespace/invisible characters (' '): there is nothing to embed. Drop it, or replace it with a placeholder word.
+        embedkit.errors.InputError: Text 1 is empty or only whitespace/invisible characters (' '): there is nothing to embed. Drop it, or replace it with a placeholder word.
         """
         texts = check_items(texts, name="texts")
         for index, text in enumerate(texts):
-            check_text(text, index)
+            check_text(text, index, label="Text")
         return self._project(self.model_["text"], self._text_features(texts))
 
     def text_embedder(self) -> "TextSide":

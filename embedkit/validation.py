@@ -56,7 +56,7 @@ def _is_invisible(char: str) -> bool:
     return char.isspace() or unicodedata.category(char) in ("Cf", "Cc", "Zs", "Zl", "Zp")
 
 
-def check_text(item: Any, index: int, *, what: str = "a text") -> str:
+def check_text(item: Any, index: int, *, what: str = "a text", label: str = "Item") -> str:
     """Return ``item`` if it is a string with something visible in it, else raise InputError.
 
     Rejected, naming the item: non-strings, empty or whitespace-only text,
@@ -67,18 +67,18 @@ def check_text(item: Any, index: int, *, what: str = "a text") -> str:
     'a cat'
     """
     if not isinstance(item, str):
-        raise InputError(f"Item {index} is a {type(item).__name__}, not {what}: {item!r:.60}.")
+        raise InputError(f"{label} {index} is a {type(item).__name__}, not {what}: {item!r:.60}.")
     try:
         item.encode("utf-8")
     except UnicodeEncodeError as error:
         raise InputError(
-            f"Item {index} holds a lone surrogate {item[error.start]!r} at position {error.start} "
+            f"{label} {index} holds a lone surrogate {item[error.start]!r} at position {error.start} "
             "(a broken character, often from decoding bytes with the wrong codec); it cannot be "
             "encoded. Fix it, e.g. text.encode('utf-8', 'replace').decode()."
         ) from None
     if all(_is_invisible(char) for char in item):
         raise InputError(
-            f"Item {index} is empty or only whitespace/invisible characters ({item!r:.40}): "
+            f"{label} {index} is empty or only whitespace/invisible characters ({item!r:.40}): "
             "there is nothing to embed. Drop it, or replace it with a placeholder word."
         )
     return item

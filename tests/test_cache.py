@@ -5,6 +5,9 @@ import pytest
 
 from embedkit.cache import cache_dir, cached_array, clear_cache, content_hash
 
+# Every test here looks inside the cache folder: each gets one of its own.
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
 
 def counting(value):
     calls = []

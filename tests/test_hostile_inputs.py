@@ -447,6 +447,8 @@ CASES: list[Case] = [
     Case("load_audio: a folder", lambda: ek.load_audio("/etc")),
     Case("load_audio: a number", lambda: ek.load_audio(123)),
     # names, registries, messages
+    Case("list_examples: unknown modality", lambda: ek.list_examples("video"), match="video"),
+    Case("list_examples: a number", lambda: ek.list_examples(3)),
     Case("load_example: unknown name", lambda: ek.load_example("no-such-data"), match="no-such-data"),
     Case("load_example: None", lambda: ek.load_example(None)),
     Case("example_info: unknown name", lambda: ek.example_info("glosses")),
