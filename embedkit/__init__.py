@@ -31,6 +31,7 @@ from embedkit.compare import Comparison, compare
 from embedkit.embedder import Embedder
 from embedkit.environment import environment_report
 from embedkit.errors import (
+    CacheUnavailableError,
     DataIntegrityError,
     EmbedkitError,
     InputError,
@@ -74,6 +75,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AverageWordEmbedder",
+    "CacheUnavailableError",
     "CNNEmbedder",
     "Comparison",
     "DataIntegrityError",

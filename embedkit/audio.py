@@ -61,6 +61,7 @@ from embedkit.cache import content_hash
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, require
 from embedkit.threads import check_threads, limited_threads
+from embedkit.validation import check_int
 
 __all__ = ["load_audio", "AudioEmbedder", "MFCCEmbedder", "LogMelEmbedder", "TimeNormalizedMFCCEmbedder"]
 
@@ -221,12 +222,10 @@ class AudioEmbedder(Embedder):
         return None  # computed features: nothing to load
 
     def _target_rate(self) -> int:
-        rate = self.sample_rate
-        if isinstance(rate, bool) or not isinstance(rate, (int, np.integer)) or rate < 4000:
-            raise InputError(f"sample_rate must be a whole number of Hz, at least 4000; got {rate!r}.")
-        return int(rate)
+        return check_int(self.sample_rate, "sample_rate (Hz)", minimum=4000)
 
-    def _check_settings(self) -> None:
+    def _check_params(self) -> None:
+        super()._check_params()
         self._target_rate()
         seconds, threads = self.max_seconds, self.threads
         if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0):
@@ -239,8 +238,6 @@ class AudioEmbedder(Embedder):
         return int(2 ** np.ceil(np.log2(0.025 * rate))), rate // 100
 
     def _check_item(self, item: Any, index: int) -> _Clip:
-        if index == 0:
-            self._check_settings()  # once per transform, before any clip is embedded
         label = _label(item, index)
         mono, _, fingerprint = _read(item, label)
         if float(np.abs(mono).max()) < SILENCE_PEAK:
@@ -358,10 +355,9 @@ class TimeNormalizedMFCCEmbedder(MFCCEmbedder):
         self.trim_db = trim_db
         self.mean_normalize = mean_normalize
 
-    def _check_settings(self) -> None:
-        super()._check_settings()
-        if isinstance(self.n_steps, bool) or not isinstance(self.n_steps, (int, np.integer)) or self.n_steps < 1:
-            raise InputError(f"n_steps must be a positive whole number, got {self.n_steps!r}.")
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_int(self.n_steps, "n_steps")
 
     def _embed_clip(self, model: Any, y: np.ndarray) -> np.ndarray:
         if self.trim_db is not None:

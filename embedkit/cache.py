@@ -8,6 +8,10 @@ and every read is checked against the stored hash, so a damaged file is
 detected, deleted and recomputed instead of trusted.
 
 The cache lives in ``$EMBEDKIT_CACHE`` if set, else ``~/.cache/embedkit``.
+A cache that cannot be written (read-only folder, full disk, a path that is a
+file) never costs a result: embedkit warns once and returns what it computed.
+Temporary files left by a killed writer are removed once they are an hour old
+(a fresher one may belong to a writer still at work in another process).
 
 >>> import numpy as np
 >>> from embedkit.cache import cached_array, content_hash
@@ -21,7 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import shutil
 import tempfile
+import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -29,19 +36,75 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cache_dir", "content_hash", "cached_array", "clear_cache"]
+from embedkit.errors import CacheUnavailableError
+
+__all__ = ["cache_dir", "content_hash", "cached_array", "clear_cache", "discard_entry", "MODEL_FOLDER_KINDS"]
+
+#: Array entries are ``<64 hex>[-<part>].npy`` with a ``.json`` note; nothing else is ours.
+_ENTRY_NAME = re.compile(r"^[0-9a-f]{64}(-[a-z0-9]+)*\.(npy|json)$")
+#: Folders of trained models the kit writes: ``<kind>-<32 hex>`` for these kinds only.
+MODEL_FOLDER_KINDS = ("word2vec", "fasttext")
+_MODEL_FOLDER = re.compile(rf"^({'|'.join(MODEL_FOLDER_KINDS)})-[0-9a-f]{{32}}$")
+#: A temporary file older than this cannot belong to a live writer.
+STALE_TMP_SECONDS = 3600
+_swept: set[str] = set()
+_warned: set[str] = set()
 
 
 def cache_dir() -> Path:
     """Return the folder holding embedkit's cache (created on first use).
+
+    Raises :class:`~embedkit.errors.CacheUnavailableError` (an ``OSError``)
+    if it cannot be created, e.g. ``EMBEDKIT_CACHE`` names a file.
 
     >>> cache_dir().is_dir()
     True
     """
     root = os.environ.get("EMBEDKIT_CACHE") or Path.home() / ".cache" / "embedkit"
     path = Path(root)
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CacheUnavailableError(
+            f"embedkit's cache folder {path} cannot be used ({type(error).__name__}: {error}). "
+            "Point EMBEDKIT_CACHE at a writable folder (not a file)."
+        ) from None
+    if not path.is_dir():
+        raise CacheUnavailableError(
+            f"embedkit's cache folder {path} is not a folder. Point EMBEDKIT_CACHE at a folder."
+        )
+    if str(path) not in _swept:
+        _swept.add(str(path))
+        _remove_stale_tmp(path)
     return path
+
+
+def _remove_stale_tmp(folder: Path, older_than: float = STALE_TMP_SECONDS) -> int:
+    """Delete ``.tmp-*`` leftovers of killed writers; fresh ones may be in use elsewhere."""
+    removed = 0
+    now = time.time()
+    try:
+        leftovers = [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
+    except OSError:
+        return 0
+    for path in leftovers:
+        try:
+            if now - path.lstat().st_mtime < older_than:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed += 1
+        except OSError:
+            pass  # another process removed it first, or it is not ours to remove
+    return removed
+
+
+def _warn_once(topic: str, message: str) -> None:
+    if topic not in _warned:
+        _warned.add(topic)
+        warnings.warn(message, stacklevel=4)
 
 
 def _feed(digest: Any, part: Any) -> None:
@@ -100,9 +163,18 @@ def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
         raise
 
 
+def _paths(stem: Path) -> tuple[Path, Path]:
+    # with_suffix would cut a key such as "<hash>-indices" at a dot; keys have none, but be exact.
+    return stem.parent / (stem.name + ".npy"), stem.parent / (stem.name + ".json")
+
+
 def _read_verified(stem: Path) -> np.ndarray | None:
-    array_path, note_path = stem.with_suffix(".npy"), stem.with_suffix(".json")
+    array_path, note_path = _paths(stem)
     if not array_path.exists() or not note_path.exists():
+        return None
+    if not array_path.is_file() or not note_path.is_file():
+        _warn_once(f"odd:{stem}", f"embedkit: cache entry {array_path.name} is not a regular file; "
+                   "it is left alone and the result is recomputed (not cached).")
         return None
     try:
         note = json.loads(note_path.read_text())
@@ -115,9 +187,33 @@ def _read_verified(stem: Path) -> np.ndarray | None:
             "it was deleted and will be recomputed.",
             stacklevel=3,
         )
-        array_path.unlink(missing_ok=True)
-        note_path.unlink(missing_ok=True)
+        discard_entry(stem.name)
         return None
+
+
+def discard_entry(key: str) -> None:
+    """Remove the array entry stored under ``key``, if any (never raises).
+
+    >>> discard_entry(content_hash("nothing stored here"))
+    """
+    try:
+        folder = cache_dir()
+    except CacheUnavailableError:
+        return
+    for path in _paths(folder / key):
+        try:
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _store(stem: Path, result: np.ndarray, description: str) -> None:
+    array_path, note_path = _paths(stem)
+    _atomic_write(array_path, lambda handle: np.save(handle, result, allow_pickle=False))
+    note = {"sha256": _file_sha256(array_path), "shape": list(result.shape),
+            "dtype": result.dtype.str, "description": description, "written_by": "embedkit"}
+    _atomic_write(note_path, lambda handle: handle.write(json.dumps(note).encode()))
 
 
 def cached_array(
@@ -137,40 +233,60 @@ def cached_array(
     """
     if not enabled:
         return compute()
-    stem = cache_dir() / key
+    try:
+        stem = cache_dir() / key
+    except CacheUnavailableError as error:
+        _warn_once("dir", f"{error} Results are computed but not cached.")
+        return compute()
     found = _read_verified(stem)
     if found is not None:
         return found
     result = np.asarray(compute())
     if result.dtype == object:
         return result  # not storable without pickle; never cache it
-    _atomic_write(stem.with_suffix(".npy"), lambda handle: np.save(handle, result, allow_pickle=False))
-    note = {"sha256": _file_sha256(stem.with_suffix(".npy")), "shape": list(result.shape),
-            "dtype": result.dtype.str, "description": description}
-    _atomic_write(stem.with_suffix(".json"), lambda handle: handle.write(json.dumps(note).encode()))
+    try:
+        _store(stem, result, description)
+    except OSError as error:
+        # The result is the valuable part: keep it, say once that the cache is not working.
+        _warn_once(f"write:{stem.parent}", (
+            f"embedkit: could not write to the cache folder {stem.parent} ({type(error).__name__}: "
+            f"{error}); results are returned but not cached. Free some space, or point "
+            "EMBEDKIT_CACHE at a writable folder."))
+        for path in _paths(stem):
+            try:
+                if path.is_file():
+                    path.unlink()  # never leave half an entry (an array without its note)
+            except OSError:
+                pass
     return result
 
 
 def clear_cache() -> int:
     """Delete every cache entry (arrays and trained-model folders); return how many.
 
-    Only what embedkit wrote is removed: ``<hash>.npy``/``.json`` pairs,
-    ``<kind>-<hash>`` model folders and leftover ``.tmp-*`` files, so a cache
-    folder shared with other files is safe.
+    Only what embedkit wrote is removed: ``<64-hex key>.npy``/``.json`` pairs,
+    ``word2vec-<hash>``/``fasttext-<hash>`` model folders that carry the kit's
+    signature file, and leftover ``.tmp-*`` files. Anything else in the folder
+    (``my_results.npy``, ``config.json``, ``backup-<hash>/``) stays.
 
     >>> isinstance(clear_cache(), int)
     True
     """
-    import re
-    import shutil
-
-    model_folder = re.compile(r"^[a-z0-9_]+-[0-9a-f]{32}$")
     removed = 0
     for path in cache_dir().iterdir():
-        if path.is_file() and (path.suffix in {".npy", ".json"} or path.name.startswith(".tmp-")):
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and (model_folder.match(path.name) or path.name.startswith(".tmp-")):
-            shutil.rmtree(path)
-            removed += 1
+        if path.is_symlink():
+            continue  # never follow a link out of the cache folder
+        ours_file = path.is_file() and (_ENTRY_NAME.match(path.name) or path.name.startswith(".tmp-"))
+        ours_dir = path.is_dir() and (path.name.startswith(".tmp-") or (
+            _MODEL_FOLDER.match(path.name) and (path / "embedkit-signature.json").is_file()))
+        try:
+            if ours_file:
+                path.unlink()
+            elif ours_dir:
+                shutil.rmtree(path)
+            else:
+                continue
+        except FileNotFoundError:
+            continue  # removed meanwhile by another process
+        removed += 1
     return removed

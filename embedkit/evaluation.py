@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from embedkit.errors import InputError, UnknownNameError, closest_names, require
-from embedkit.validation import check_embeddings, check_k
+from embedkit.validation import check_embeddings, check_int, check_k
 
 __all__ = ["WORD_BENCHMARKS", "analogy_accuracy", "knn_accuracy", "precision_at_k",
            "word_benchmarks", "word_similarity"]
@@ -121,8 +121,7 @@ def analogy_accuracy(vectors: Any, restrict_vocab: int = 30_000, sections: list[
     (506, 0.8)
     """
     keyed = _keyed_vectors(vectors)
-    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, int) or restrict_vocab < 1:
-        raise InputError(f"restrict_vocab must be a positive whole number, got {restrict_vocab!r}.")
+    restrict_vocab = check_int(restrict_vocab, "restrict_vocab")
     questions = _analogy_questions(sections)
     words = keyed.index_to_key[:restrict_vocab]
     row_of: dict[str, int] = {}

@@ -96,6 +96,9 @@ def _array_to_image(array: np.ndarray, label: str) -> Any:
             f"{label} has shape {array.shape}; an image array must be H x W (grey), "
             "H x W x 3 (RGB) or H x W x 4 (RGBA)."
         )
+    if np.iscomplexobj(array) or not (array.dtype == bool or np.issubdtype(array.dtype, np.number)):
+        raise InputError(f"{label} is a {array.dtype} array; image pixels must be real numbers "
+                         "(uint8 0..255 or float 0..1).")
     if array.dtype == bool:
         array = array.astype(np.uint8) * 255
     elif np.issubdtype(array.dtype, np.floating):

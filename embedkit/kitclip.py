@@ -36,7 +36,7 @@ from embedkit.errors import InputError, UnknownNameError, closest_names, require
 from embedkit.images import CheckedImage, check_image
 from embedkit.threads import limited_threads
 from embedkit.sentence import SentenceEmbedder
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items, check_text
 
 __all__ = ["KitClipEmbedder", "TextSide", "caption_pairs", "tiny_vit"]
 
@@ -80,9 +80,7 @@ def caption_pairs(data: str = "emoji", held_out: int | None = None, random_state
     counts = categories.value_counts()
     eligible = sorted(counts[counts >= 5].index)
     count = recipe["held_out"] if held_out is None else held_out
-    if isinstance(count, bool) or not isinstance(count, int) or not 2 <= count <= len(eligible) - 2:
-        raise InputError(f"held_out must be a whole number from 2 to {len(eligible) - 2} for {data!r}, "
-                         f"got {count!r}.")
+    count = check_int(count, f"held_out (for {data!r})", minimum=2, maximum=len(eligible) - 2)
     chosen = set(np.random.default_rng(random_state).choice(eligible, count, replace=False))
     return pd.DataFrame({
         "path": table["path"],
@@ -159,11 +157,14 @@ class KitClipEmbedder(Embedder):
         return ("kitclip", self.data, self.image_tower, self.dim, self.held_out, self.epochs,
                 self.image_size, self.random_state)
 
-    def _check_settings(self) -> None:
+    def _check_params(self) -> None:
+        super()._check_params()
         if self.image_tower not in TOWER_DEFAULTS:
             raise UnknownNameError(f"image_tower must be 'cnn' or 'vit', got {self.image_tower!r}.")
-        if isinstance(self.dim, bool) or not isinstance(self.dim, int) or not 2 <= self.dim <= 1024:
-            raise InputError(f"dim must be a whole number from 2 to 1024, got {self.dim!r}.")
+        check_int(self.dim, "dim", minimum=2, maximum=1024)
+        check_int(self.held_out, "held_out", minimum=2, allow_none=True)
+        check_int(self.epochs, "epochs", allow_none=True)
+        check_int(self.image_size, "image_size", minimum=32)
 
     # --- the two frozen towers ------------------------------------------------------------
     def _cnn(self) -> CNNEmbedder:
@@ -198,7 +199,7 @@ class KitClipEmbedder(Embedder):
         """Pairs and frozen-tower features, computed once per setting (and cached on disk)."""
         key = self._model_identity()
         if key not in _FROZEN:
-            self._check_settings()
+            self._check_params()
             pairs = caption_pairs(self.data, self.held_out, self.random_state)
             categories = sorted(pairs["category"].unique())
             prompts = [DATASETS[self.data]["prompt"].format(_words(c)) for c in categories]
@@ -274,7 +275,6 @@ class KitClipEmbedder(Embedder):
 
     # --- the embedder interface -----------------------------------------------------------
     def _check_item(self, item: Any, index: int) -> CheckedImage:
-        self._check_settings()
         return check_image(item, index)
 
     def _fingerprint(self, item: CheckedImage) -> str:
@@ -293,12 +293,11 @@ class KitClipEmbedder(Embedder):
         >>> KitClipEmbedder().embed_texts(["an emoji of a cat", " "])
         Traceback (most recent call last):
         ...
-        embedkit.errors.InputError: Text 1 is ' ': embed_texts needs non-empty strings.
+        embedkit.errors.InputError: Text 1 is empty or only whitespace/invisible characters (' '): there is nothing to embed. Drop it, or replace it with a placeholder word.
         """
         texts = check_items(texts, name="texts")
         for index, text in enumerate(texts):
-            if not isinstance(text, str) or not text.strip():
-                raise InputError(f"Text {index} is {text!r:.40}: embed_texts needs non-empty strings.")
+            check_text(text, index, label="Text")
         return self._project(self.model_["text"], self._text_features(texts))
 
     def text_embedder(self) -> "TextSide":

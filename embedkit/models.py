@@ -63,7 +63,10 @@ def register_model(spec: ModelSpec) -> ModelSpec:
     >>> model_info("demo-minilm")["dim"]
     384
     """
-    if ":" not in spec.factory:
+    if not isinstance(spec, ModelSpec):
+        raise InputError(f"register_model needs a ModelSpec(name, modality, dim, licence, source, factory), "
+                         f"got {type(spec).__name__} {spec!r:.60}.")
+    if not isinstance(spec.factory, str) or ":" not in spec.factory:
         raise InputError(f"ModelSpec.factory must look like 'module:Class', got {spec.factory!r}.")
     _REGISTRY[spec.name] = spec
     return spec

@@ -17,13 +17,14 @@ exact duplicates of it, which really are its closest neighbours.
 
 from __future__ import annotations
 
+import numbers
 import threading
 from typing import Any
 
 import numpy as np
 
 from embedkit.errors import InputError
-from embedkit.validation import check_embeddings, check_k
+from embedkit.validation import check_embeddings, check_k, check_nonzero_rows
 
 __all__ = ["NeighborIndex", "nearest_neighbors"]
 
@@ -33,14 +34,28 @@ _TIE_DECIMALS = 6
 
 
 def _unit_rows(X: np.ndarray, name: str) -> np.ndarray:
-    norms = np.linalg.norm(X, axis=1)
-    zero = np.flatnonzero(norms == 0)
-    if len(zero):
+    norms = check_nonzero_rows(X, name=name)
+    return (X / norms[:, None]).astype(X.dtype, copy=False)
+
+
+def _ndim(value: Any) -> int:
+    try:
+        return np.ndim(value)
+    except (ValueError, TypeError):  # ragged lists: check_embeddings explains them
+        return -1
+
+
+def _query_vectors(queries: Any, dims: int) -> np.ndarray:
+    """Query vector(s) as unit rows of ``dims`` numbers, or a clear InputError."""
+    if not isinstance(queries, (str, bytes)) and _ndim(queries) == 1:
+        queries = [queries]
+    array = check_embeddings(queries, name="queries")
+    if array.shape[1] != dims:
         raise InputError(
-            f"{name} has {len(zero)} all-zero row(s) (first: row {zero[0]}); cosine "
-            "similarity is undefined for a zero vector. Drop those rows."
+            f"queries have {array.shape[1]} dimensions but the index has "
+            f"{dims}: embed them with the same model."
         )
-    return X / norms[:, None]
+    return _unit_rows(array, "queries")
 
 
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -88,16 +103,7 @@ class NeighborIndex:
         return self.unit_.shape[0]
 
     def _vectors(self, queries: Any) -> np.ndarray:
-        array = np.asarray(queries, dtype=np.float32) if not isinstance(queries, str) else queries
-        if isinstance(array, np.ndarray) and array.ndim == 1:
-            array = array[None, :]
-        array = check_embeddings(array, name="queries")
-        if array.shape[1] != self.unit_.shape[1]:
-            raise InputError(
-                f"queries have {array.shape[1]} dimensions but the index has "
-                f"{self.unit_.shape[1]}: embed them with the same model."
-            )
-        return _unit_rows(array, "queries")
+        return _query_vectors(queries, self.unit_.shape[1])
 
     def query(self, queries: Any, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
         """Top-k rows for each query vector: ``(indices, scores)``.
@@ -108,7 +114,7 @@ class NeighborIndex:
         >>> NeighborIndex(np.eye(2)).query(np.eye(2), k=1)[0].tolist()
         [[0], [1]]
         """
-        single = np.ndim(queries) == 1
+        single = _ndim(queries) == 1
         vectors = self._vectors(queries)
         k = check_k(k, self.n_items)
         scores = self._scores(vectors[0])[None, :] if len(vectors) == 1 else vectors @ self.unit_.T
@@ -123,7 +129,7 @@ class NeighborIndex:
         >>> NeighborIndex(np.array([[1, 0], [1, 0], [0, 1]])).neighbors_of(0, k=1)[0].tolist()
         [1]
         """
-        if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not -self.n_items <= i < self.n_items:
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not -self.n_items <= i < self.n_items:
             raise InputError(f"Point index {i!r} is out of range for {self.n_items} points.")
         i = int(i) % self.n_items
         k = check_k(k, self.n_items - 1)
@@ -155,15 +161,56 @@ class NeighborIndex:
         return indices, scores
 
 
+def _checked_with_norms(X: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as a float32 matrix and its row norms, in two passes and no copy of a float32 ``X``.
+
+    A NaN or infinite entry makes its row's squared norm non-finite, so the
+    norms pass doubles as the finiteness check; only then (or for a
+    non-float32 input) does the full :func:`check_embeddings` run, for its
+    exact message. Nothing is kept between calls, so a caller who edits ``X``
+    in place always gets answers about the current data.
+    """
+    if not (isinstance(X, np.ndarray) and X.dtype == np.float32 and X.ndim == 2
+            and X.shape[0] >= 1 and X.shape[1] >= 1):
+        X = check_embeddings(X)
+    squared = np.einsum("ij,ij->i", X, X)
+    if not np.isfinite(squared).all():
+        X = check_embeddings(X)  # raises for NaN/inf; else values were just too big to square in float32
+        squared = np.einsum("ij,ij->i", X, X, dtype=np.float64)
+    norms = np.sqrt(squared)
+    zero = np.flatnonzero(norms == 0)
+    if len(zero):
+        raise InputError(
+            f"embeddings has {len(zero)} all-zero row(s) (first: row {zero[0]}); cosine "
+            "similarity is undefined for a zero vector. Drop those rows."
+        )
+    return X, norms
+
+
 def nearest_neighbors(X: Any, query: Any = None, k: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine top-k: of ``query`` vector(s) among ``X``, or, with no query, of every row.
 
     Returns ``(indices, scores)``; scores are cosine similarities, highest first.
+    A query costs two passes over ``X`` (its dot products and its row norms)
+    and no normalised copy; for many queries on the same data, build a
+    :class:`NeighborIndex` once (one pass per query). See benchmarks/bench_neighbors.py.
 
     >>> import numpy as np
     >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [0.7, 0.7]])
     >>> nearest_neighbors(X, query=[1.0, 0.2], k=2)[0].tolist()
     [0, 2]
     """
-    index = NeighborIndex(X)
-    return index.all_neighbors(k) if query is None else index.query(query, k)
+    if query is None:
+        return NeighborIndex(X).all_neighbors(k)
+    single = _ndim(query) == 1
+    X, norms = _checked_with_norms(X)
+    vectors = _query_vectors(query, X.shape[1])
+    k = check_k(k, X.shape[0])
+    if len(vectors) == 1:
+        scores = (np.einsum("ij,j->i", X, vectors[0].astype(X.dtype, copy=False)) / norms)[None, :]
+    else:
+        scores = (vectors.astype(X.dtype, copy=False) @ X.T) / norms[None, :]
+    scores = scores.astype(np.float32, copy=False)
+    indices = np.stack([_top_k(row, k) for row in scores])
+    picked = np.take_along_axis(scores, indices, axis=1)
+    return (indices[0], picked[0]) if single else (indices, picked)

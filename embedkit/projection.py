@@ -15,14 +15,15 @@ usually compared with.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any
 
 import numpy as np
 
 from embedkit.cache import cached_array, content_hash
-from embedkit.errors import InputError, UnknownNameError, closest_names, require
-from embedkit.validation import check_embeddings
+from embedkit.errors import CacheUnavailableError, InputError, UnknownNameError, closest_names, require
+from embedkit.validation import check_embeddings, check_int, check_nonzero_rows
 
 __all__ = ["project", "cached_projection", "PROJECTION_METHODS"]
 
@@ -117,11 +118,16 @@ def project(
             f"Choose one of {', '.join(PROJECTION_METHODS)}."
         )
     X = check_embeddings(X, min_rows=_MIN_POINTS[method])
-    if not isinstance(n_components, int) or not 1 <= n_components <= min(3, X.shape[1]):
+    if isinstance(n_components, bool) or not isinstance(n_components, numbers.Integral) \
+            or not 1 <= n_components <= min(3, X.shape[1]):
         raise InputError(
             f"n_components must be 1, 2 or 3 (and at most the {X.shape[1]} input dimensions), "
             f"got {n_components!r}."
         )
+    n_components = int(n_components)
+    random_state = check_int(random_state, "random_state", minimum=0)
+    if method != "pca" and params.get("metric", "cosine") == "cosine":
+        check_nonzero_rows(X)  # cosine distance to a zero vector is undefined (NaN in the layout)
     key = content_hash("projection", X, method, n_components, random_state, params)
     if knn is not None and method == "umap":
         # An exact graph gives a (slightly) different map than UMAP's own search.
@@ -152,9 +158,17 @@ def cached_projection(
     """
     from embedkit.cache import cache_dir, _read_verified
 
+    if method not in _METHODS:
+        raise UnknownNameError(
+            f"Unknown projection method {method!r}.{closest_names(str(method), PROJECTION_METHODS)} "
+            f"Choose one of {', '.join(PROJECTION_METHODS)}."
+        )
     X = check_embeddings(X)
     key = content_hash("projection", X, method, n_components, random_state, params)
     if knn is not None and method == "umap":
         key = content_hash(key, "knn", np.asarray(knn[0]), np.asarray(knn[1]))
-    found = _read_verified(cache_dir() / key)
+    try:
+        found = _read_verified(cache_dir() / key)
+    except CacheUnavailableError:
+        return None
     return None if found is None else np.asarray(found, dtype=np.float32)

@@ -27,6 +27,7 @@ import numpy as np
 
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, require
+from embedkit.validation import check_text
 
 __all__ = ["SentenceEmbedder", "PACKAGED_SENTENCE_MODELS"]
 
@@ -111,8 +112,15 @@ class SentenceEmbedder(Embedder):
             package = PACKAGED_SENTENCE_MODELS[self.model.removeprefix("sentence-transformers/")][0]
             self._say_loaded_from(f"the offline package {package} ({self.model})")
         elif Path(self.model).is_dir():
-            with _hub_offline():
-                model = st.SentenceTransformer(self.model, device="cpu")
+            try:
+                with _hub_offline():
+                    model = st.SentenceTransformer(self.model, device="cpu")
+            except Exception as error:  # a folder that is not a model: many libraries, many kinds
+                raise ModelUnavailableError(
+                    f"The folder {self.model} is not a sentence-transformers model folder "
+                    f"({type(error).__name__}: {str(error)[:200]}). Pass a folder saved with "
+                    "SentenceTransformer.save(), or a model name."
+                ) from error
             self._say_loaded_from(f"the local folder {self.model}")
         else:
             try:
@@ -129,17 +137,7 @@ class SentenceEmbedder(Embedder):
         return model
 
     def _check_item(self, item: Any, index: int) -> str:
-        if not isinstance(item, str):
-            raise InputError(
-                f"Item {index} is a {type(item).__name__}, not a text: {item!r:.60}. "
-                "SentenceEmbedder embeds strings only."
-            )
-        if not item.strip():
-            raise InputError(
-                f"Item {index} is empty or only whitespace: an empty text has no meaning "
-                "to embed. Drop it, or replace it with a placeholder word."
-            )
-        return item
+        return check_text(item, index)
 
     def _batch_order(self, items: list) -> np.ndarray:
         # Batches of texts of similar length need less padding (encode() sorts the same

@@ -32,7 +32,7 @@ import numpy as np
 
 from embedkit.errors import InputError, require
 from embedkit.threads import limited_threads
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items
 
 __all__ = ["SkipGramResult", "build_vocabulary", "make_skipgram_model", "skipgram_pairs", "train_skipgram"]
 
@@ -141,8 +141,7 @@ def train_skipgram(
         raise InputError("sentences must be lists of word strings; tokenise texts first with embedkit.tokenize.")
     for name, value in {"vector_size": vector_size, "window": window, "negative": negative, "epochs": epochs,
                         "batch_size": batch_size}.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"{name} must be a positive whole number, got {value!r}.")
+        check_int(value, name)
     words, counts = build_vocabulary(sentences, max_vocab, min_count)
     pairs = torch.from_numpy(skipgram_pairs(sentences, words, counts, window, subsample, seed))
     noise = torch.from_numpy(counts.astype(np.float64) ** 0.75)  # word2vec's noise: unigram^0.75

@@ -19,21 +19,30 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import validation as _sklearn_validation
 
 from embedkit.errors import InputError
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items, check_text
 
-__all__ = ["TfidfSvdEmbedder"]
+__all__ = ["TfidfSvdEmbedder", "NotFittedYetError"]
+
+
+class NotFittedYetError(InputError, NotFittedError):
+    """transform() before fit(): an embedkit error that scikit-learn also recognises."""
+
+
+def check_is_fitted(estimator: Any, attribute: str, msg: str = "") -> None:
+    try:
+        _sklearn_validation.check_is_fitted(estimator, attribute, msg=msg or None)
+    except NotFittedError as error:
+        raise NotFittedYetError(str(error)) from None
 
 
 def _check_texts(X: Any) -> list[str]:
     texts = check_items(X, name="texts")
     for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InputError(f"Item {i} is a {type(text).__name__}, not a text: {text!r:.60}.")
-        if not text.strip():
-            raise InputError(f"Item {i} is empty or only whitespace: there are no words to weigh.")
+        check_text(text, i)
     return texts
 
 
@@ -66,6 +75,12 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False  # a list of texts, not a numeric matrix
+        tags.input_tags.string = True
+        return tags
+
     def fit(self, X: Any, y: Any = None) -> "TfidfSvdEmbedder":
         """Learn the vocabulary, IDF weights and SVD basis from texts ``X``."""
         from sklearn.decomposition import TruncatedSVD
@@ -74,8 +89,13 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         from sklearn.preprocessing import Normalizer
 
         texts = _check_texts(X)
-        if isinstance(self.n_components, bool) or not isinstance(self.n_components, int) or self.n_components < 1:
-            raise InputError(f"n_components must be a positive whole number, got {self.n_components!r}.")
+        check_int(self.n_components, "n_components")
+        check_int(self.min_df, "min_df")
+        if len(texts) < 2:
+            raise InputError(
+                f"TfidfSvdEmbedder needs at least 2 texts to fit (got {len(texts)}): the weights say how "
+                "rare a word is across a collection, and one text is no collection."
+            )
         vectorizer = TfidfVectorizer(stop_words=self.stop_words, sublinear_tf=self.sublinear_tf, min_df=self.min_df)
         try:
             counts = vectorizer.fit_transform(texts)
@@ -86,6 +106,12 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
                 f"n_components={self.n_components} must be below the vocabulary size ({counts.shape[1]} words "
                 f"in {len(texts)} texts). Fit on more texts or ask for fewer components."
             )
+        if self.n_components > len(texts):
+            raise InputError(
+                f"n_components={self.n_components} is more than the {len(texts)} texts fitted on: "
+                f"{len(texts)} texts span at most {len(texts)} directions. Fit on more texts or ask "
+                "for fewer components."
+            )
         svd = TruncatedSVD(n_components=self.n_components, random_state=self.random_state)
         self.pipeline_ = make_pipeline(vectorizer, svd, Normalizer(copy=False))
         self.pipeline_[1:].fit(counts)
@@ -93,6 +119,15 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         self.explained_variance_ratio_ = float(svd.explained_variance_ratio_.sum())
         self.n_features_out_ = self.n_components
         return self
+
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+        """Fit on texts ``X`` and embed them (a generator is read once).
+
+        >>> TfidfSvdEmbedder(n_components=1).fit_transform(t for t in ["red apple", "green apple"]).shape
+        (2, 1)
+        """
+        texts = _check_texts(X)
+        return self.fit(texts, y).transform(texts)
 
     def transform(self, X: Any) -> np.ndarray:
         """Embed texts; a text sharing no word with the fitted vocabulary is an error.

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from embedkit.errors import InputError
+from embedkit.validation import check_int
 
 __all__ = ["limited_threads", "check_threads"]
 
@@ -30,11 +30,7 @@ def check_threads(threads: object) -> int | None:
     >>> check_threads(2)
     2
     """
-    if threads is None:
-        return None
-    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
-        raise InputError(f"threads must be a positive whole number or None, got {threads!r}.")
-    return threads
+    return check_int(threads, "threads", allow_none=True)
 
 
 @contextmanager

@@ -4,6 +4,9 @@ Training takes seconds to a minute, so every trained model is cached on disk
 (gensim's own ``save``/``load``, in embedkit's cache folder), keyed by a hash
 of the tokenised corpus and of every training setting: asking for the same
 model again is a fast load, and changing any setting trains a new one.
+gensim's ``load`` runs pickle, so a cached model is loaded only if its files
+match an HMAC signature made with this user's key (kept outside the cache
+folder): a file planted in the cache folder is retrained over, never run.
 Training is seeded; ``workers=1`` makes it exactly reproducible.
 
 >>> from embedkit.word_training import tokenize, train_word2vec
@@ -15,16 +18,20 @@ Training is seeded; ``workers=1`` makes it exactly reproducible.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
+import json
 import os
+import secrets
 import shutil
 import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
-from embedkit.cache import cache_dir, content_hash
-from embedkit.errors import InputError, require
-from embedkit.validation import check_items
+from embedkit.cache import _file_sha256, cache_dir, content_hash
+from embedkit.errors import CacheUnavailableError, InputError, require
+from embedkit.validation import check_int, check_items
 
 __all__ = ["corpus_sentences", "tokenize", "train_fasttext", "train_word2vec"]
 
@@ -91,6 +98,59 @@ def _corpus_digest(sentences: list[list[str]]) -> str:
     return content_hash("\n".join(" ".join(s) for s in sentences))
 
 
+_SIGNATURE = "embedkit-signature.json"
+
+
+@functools.lru_cache(maxsize=1)
+def _signing_key() -> bytes:
+    """This user's secret for signing cached models, kept outside the cache folder (mode 0600).
+
+    Whoever can write into a (possibly shared) cache folder cannot forge the
+    signature, so gensim's pickle-based ``load`` only ever opens files this
+    user's embedkit wrote. If the key cannot be stored, a per-process key is
+    used: models are then cached for this session only.
+    """
+    home = os.environ.get("EMBEDKIT_KEY_DIR") or Path.home() / ".config" / "embedkit"
+    path = Path(home) / "cache-signing-key"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            key = path.read_bytes()
+            if len(key) >= 32:
+                return key
+            raise OSError(f"{path} is too short to be a key") from None
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except OSError as error:
+        warnings.warn(f"embedkit: cannot keep a signing key in {path} ({error}); trained models are "
+                      "cached for this session only.", stacklevel=4)
+        return secrets.token_bytes(32)
+
+
+def _folder_digest(folder: Path, label: str) -> dict[str, Any]:
+    files = {p.name: _file_sha256(p) for p in sorted(folder.iterdir()) if p.name != _SIGNATURE}
+    payload = json.dumps({"label": label, "files": files}, sort_keys=True).encode()
+    return {"label": label, "files": files,
+            "hmac": hmac.new(_signing_key(), payload, hashlib.sha256).hexdigest()}
+
+
+def _sign(folder: Path, label: str) -> None:
+    (folder / _SIGNATURE).write_text(json.dumps(_folder_digest(folder, label)))
+
+
+def _verified(folder: Path, label: str) -> bool:
+    """True only if every file in ``folder`` is exactly what this user's embedkit signed."""
+    try:
+        stored = json.loads((folder / _SIGNATURE).read_text())
+        expected = _folder_digest(folder, label)
+        return hmac.compare_digest(str(stored.get("hmac", "")), expected["hmac"])
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def _train_cached(kind: str, sentences: Any, params: dict[str, Any], cache: bool) -> Any:
     gensim_models = require("gensim.models", "text", f"Training {kind}")
     import gensim
@@ -99,27 +159,48 @@ def _train_cached(kind: str, sentences: Any, params: dict[str, Any], cache: bool
     sentences = _check_sentences(sentences)
     if params["workers"] not in (1, 2):
         raise InputError(f"workers must be 1 (exactly reproducible) or 2, got {params['workers']!r}.")
+    for name, value in params.items():
+        if name in ("vector_size", "window", "epochs", "min_n", "max_n", "bucket"):
+            params[name] = check_int(value, name)
+        elif name in ("sg", "min_count", "negative", "seed"):
+            params[name] = check_int(value, name, minimum=0)
     key = content_hash(kind, gensim.__version__, _corpus_digest(sentences), params)
-    folder = cache_dir() / f"{kind}-{key[:32]}"
-    if cache and (folder / "model").exists():
-        try:
-            return model_class.load(str(folder / "model"))
-        except Exception as error:  # a damaged entry is retrained, never trusted
-            warnings.warn(f"embedkit: cached {kind} model {folder.name} is damaged ({error}); retraining.",
-                          stacklevel=3)
-            shutil.rmtree(folder, ignore_errors=True)
+    try:
+        root = cache_dir() if cache else None
+    except CacheUnavailableError as error:
+        warnings.warn(f"{error} The {kind} model is trained but not cached.", stacklevel=3)
+        root = None
+    if root is None:
+        return model_class(sentences, **params)
+    folder = root / f"{kind}-{key[:32]}"
+    label = f"{kind}-{key}"
+    if folder.is_dir() and (folder / "model").exists():
+        if _verified(folder, label):
+            try:
+                return model_class.load(str(folder / "model"))
+            except Exception as error:  # a damaged entry is retrained, never trusted
+                reason = f"is damaged ({error})"
+        else:
+            reason = "does not carry this user's embedkit signature (written elsewhere, or altered)"
+        warnings.warn(f"embedkit: cached {kind} model {folder.name} {reason}; it is not loaded "
+                      "(loading runs pickle) and will be retrained.", stacklevel=3)
+        shutil.rmtree(folder, ignore_errors=True)
     model = model_class(sentences, **params)
-    if cache:
-        # gensim may write several files per model: write them into a temporary
-        # folder and rename it into place, so a crash never leaves half an entry.
-        tmp = Path(tempfile.mkdtemp(dir=cache_dir(), prefix=".tmp-"))
-        try:
-            model.save(str(tmp / "model"))
-            os.replace(tmp, folder)
-        except OSError:
+    # gensim may write several files per model: write them into a temporary
+    # folder and rename it into place, so a crash never leaves half an entry.
+    tmp = None
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".tmp-"))
+        model.save(str(tmp / "model"))
+        _sign(tmp, label)
+        os.replace(tmp, folder)
+    except OSError as error:
+        if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-            if not (folder / "model").exists():
-                raise
+        if not (folder / "model").exists():  # else another process stored the same model first
+            warnings.warn(f"embedkit: could not cache the trained {kind} model in {root} "
+                          f"({type(error).__name__}: {error}); it is returned but not cached.",
+                          stacklevel=3)
     return model
 
 

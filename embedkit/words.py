@@ -26,7 +26,6 @@ Where the table comes from:
 from __future__ import annotations
 
 import functools
-import sys
 import warnings
 import weakref
 from collections import Counter
@@ -37,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from embedkit.cache import content_hash
-from embedkit.embedder import Embedder
+from embedkit.embedder import Embedder, notice
 from embedkit.errors import InputError, ModelUnavailableError, UnknownNameError, closest_names, require
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items, check_text
 from embedkit.word_training import corpus_sentences, tokenize, train_fasttext, train_word2vec
 
 __all__ = ["AverageWordEmbedder", "WORD_MODELS", "WordVectors", "load_glove"]
@@ -174,6 +173,11 @@ class WordVectors(Embedder):
     def _model_identity(self) -> tuple:
         return ("words", _identity_of(self.model))
 
+    def _check_params(self) -> None:
+        super()._check_params()
+        if self.oov not in ("error", "zero"):
+            raise InputError(f"oov must be 'error' or 'zero', got {self.oov!r}.")
+
     def _load_model(self) -> Any:
         return _load_named(self, self.model)
 
@@ -183,11 +187,7 @@ class WordVectors(Embedder):
         return self.model_
 
     def _check_item(self, item: Any, index: int) -> str:
-        if not isinstance(item, str):
-            raise InputError(f"Item {index} is a {type(item).__name__}, not a word: {item!r:.60}.")
-        word = item.strip()
-        if not word:
-            raise InputError(f"Item {index} is empty or only whitespace: pass a word.")
+        word = check_text(item, index, what="a word").strip()
         if len(word.split()) > 1:
             raise InputError(
                 f"Item {index} ({word!r:.60}) holds several words; WordVectors embeds one word per "
@@ -303,16 +303,17 @@ class AverageWordEmbedder(Embedder):
     def _model_identity(self) -> tuple:
         return ("average-words", _identity_of(self.model))
 
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_int(self.max_tokens, "max_tokens", allow_none=True)
+
     def _load_model(self) -> Any:
         return _load_named(self, self.model)
 
     def _check_item(self, item: Any, index: int) -> tuple[str, ...]:
         if isinstance(item, tuple):  # already tokenised by transform()
             return item
-        if not isinstance(item, str):
-            raise InputError(f"Item {index} is a {type(item).__name__}, not a text: {item!r:.60}.")
-        if not item.strip():
-            raise InputError(f"Item {index} is empty or only whitespace: there are no words to average.")
+        check_text(item, index)
         tokens = tokenize([item])[0]
         if not tokens:
             raise InputError(f"Item {index} ({item!r:.60}) has no word tokens (only numbers or "
@@ -327,9 +328,7 @@ class AverageWordEmbedder(Embedder):
         >>> embedder.oov_words_
         Counter({'qwzxv': 1})
         """
-        if self.max_tokens is not None and (isinstance(self.max_tokens, bool) or
-                                            not isinstance(self.max_tokens, int) or self.max_tokens < 1):
-            raise InputError(f"max_tokens must be a positive whole number or None, got {self.max_tokens!r}.")
+        self._check_params()
         tokens = [self._check_item(t, i) for i, t in enumerate(check_items(X))]
         if self.max_tokens is not None:
             long = [i for i, t in enumerate(tokens) if len(t) > self.max_tokens]
@@ -354,9 +353,9 @@ class AverageWordEmbedder(Embedder):
         if self.verbose and self.oov_words_:
             common = ", ".join(f"{w!r} ({n})" for w, n in self.oov_words_.most_common(5))
             action = "built from character n-grams" if fasttext else "left out of the averages"
-            print(f"embedkit: {sum(per_text):,} of {self.n_tokens_:,} tokens ({self.oov_rate_:.1%}) in "
-                  f"{int((self.oov_per_text_ > 0).sum())} of {len(tokens)} texts are not in the vocabulary, "
-                  f"{action}; most common: {common}", file=sys.stderr)
+            notice(f"{sum(per_text):,} of {self.n_tokens_:,} tokens ({self.oov_rate_:.1%}) in "
+                   f"{int((self.oov_per_text_ > 0).sum())} of {len(tokens)} texts are not in the vocabulary, "
+                   f"{action}; most common: {common}")
         return super().transform(tokens)
 
     def _embed_batch(self, model: Any, batch: list[tuple[str, ...]]) -> np.ndarray:

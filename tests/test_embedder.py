@@ -134,3 +134,63 @@ def test_a_batch_order_is_undone_and_errors_name_input_positions():
     assert vectors[:, 0].tolist() == [1, 3, 2], "returned in input order"
     with pytest.raises(InputError, match=r"items \[0\]"):
         LongestFirst(batch_size=2, cache=False).transform(["x", "ccccc", "bb"])
+
+
+class Interrupted(CharCounts):
+    """Stops like a Ctrl-C once ``stop_after`` batches have run."""
+
+    stop_after = None
+
+    def _embed_batch(self, model, batch):
+        if Interrupted.stop_after is not None and len(CharCounts.batches) >= Interrupted.stop_after:
+            raise KeyboardInterrupt
+        return super()._embed_batch(model, batch)
+
+
+def test_an_interrupted_run_resumes_from_its_finished_chunks(isolated_cache):
+    items = [f"abc text {i}" * (i % 3 + 1) for i in range(40)]  # 20 batches of 2, chunks of 4 batches
+    Interrupted.stop_after = 10
+    with pytest.raises(KeyboardInterrupt):
+        Interrupted(batch_size=2).transform(items)
+    assert len(CharCounts.batches) == 10
+    kept = list(isolated_cache.glob("*.npy"))
+    assert len(kept) == 2  # two finished chunks (8 batches) survived; the third was cut short
+    CharCounts.batches.clear()
+    Interrupted.stop_after = None
+    vectors = Interrupted(batch_size=2).transform(items)
+    assert len(CharCounts.batches) == 20 - 8  # only what was not finished is embedded again
+    expected = CharCounts(batch_size=2, cache=False).transform(items)
+    np.testing.assert_array_equal(vectors, expected)
+
+
+def test_chunk_entries_give_way_to_the_whole_result(isolated_cache):
+    items = [f"text {i} abc" for i in range(30)]
+    CharCounts(batch_size=2).transform(items)
+    assert len(list(isolated_cache.glob("*.npy"))) == 1  # the chunks were merged into one entry
+    CharCounts.batches.clear()
+    CharCounts(batch_size=2).transform(items)
+    assert CharCounts.batches == []
+
+
+def test_numpy_integers_are_accepted_as_batch_size():
+    assert CharCounts(batch_size=np.int64(2), cache=False).transform(["a", "b", "c"]).shape == (3, 3)
+    assert CharCounts.batches == [2, 1]
+
+
+def test_fit_transform_reads_a_generator_once():
+    vectors = CharCounts(cache=False).fit_transform(text for text in ["aa", "b"])
+    assert vectors.tolist() == [[2, 0, 0], [0, 1, 0]]
+
+
+def test_the_model_notice_is_plain_output_not_an_error(capsys):
+    import logging
+
+    logger = logging.getLogger("embedkit")
+    saved = list(logger.handlers)
+    logger.handlers.clear()  # as in a notebook: nobody configured embedkit's logger
+    try:
+        CharCounts(cache=False)._say_loaded_from("a test stand-in")
+    finally:
+        logger.handlers[:] = saved
+    out, err = capsys.readouterr()
+    assert "CharCounts model loaded from a test stand-in" in out and err == ""

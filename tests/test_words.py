@@ -126,7 +126,7 @@ def test_single_worker_training_is_reproducible(lee_sentences):
     np.testing.assert_array_equal(first.wv.vectors, second.wv.vectors)
 
 
-def test_trained_model_is_cached_on_disk_and_reloaded(lee_sentences):
+def test_trained_model_is_cached_on_disk_and_reloaded(lee_sentences, isolated_cache):
     sentences = lee_sentences[:80]
     first = train_word2vec(sentences, vector_size=12, epochs=1, workers=1, min_count=2)
     entries = sorted(cache_dir().glob("word2vec-*"))
@@ -139,14 +139,40 @@ def test_trained_model_is_cached_on_disk_and_reloaded(lee_sentences):
     assert len(third.wv) < len(first.wv)
 
 
-def test_a_damaged_cached_model_is_retrained_with_a_warning(lee_sentences):
+def test_a_damaged_cached_model_is_retrained_with_a_warning(lee_sentences, isolated_cache):
     sentences = lee_sentences[80:120]
     train_word2vec(sentences, vector_size=8, epochs=1, workers=1, min_count=1)
     newest = max(cache_dir().glob("word2vec-*"), key=lambda p: p.stat().st_mtime)
     (newest / "model").write_bytes(b"not a model")
-    with pytest.warns(UserWarning, match="damaged"):
+    with pytest.warns(UserWarning, match="not loaded"):
         model = train_word2vec(sentences, vector_size=8, epochs=1, workers=1, min_count=1)
     assert model.wv.vector_size == 8
+
+
+class _Planted:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # harmless proof that unpickling ran code
+
+
+def test_a_pickle_planted_in_the_cache_is_never_run(lee_sentences, isolated_cache, tmp_path):
+    import pickle
+
+    sentences = lee_sentences[120:160]
+    train_word2vec(sentences, vector_size=8, epochs=1, workers=1, min_count=1)
+    folder = next(cache_dir().glob("word2vec-*"))
+    marker = tmp_path / "code-ran"
+    (folder / "model").write_bytes(pickle.dumps(_Planted(str(marker))))
+    with pytest.warns(UserWarning, match="signature"):
+        model = train_word2vec(sentences, vector_size=8, epochs=1, workers=1, min_count=1)
+    assert not marker.exists() and model.wv.vector_size == 8
+    # the retrained model is signed again, so the next call loads it without a warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = train_word2vec(sentences, vector_size=8, epochs=1, workers=1, min_count=1)
+    np.testing.assert_array_equal(again.wv.vectors, model.wv.vectors)
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -192,13 +218,13 @@ def test_average_is_the_mean_of_unit_word_vectors():
     np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
-def test_average_counts_and_reports_oov(capsys):
+def test_average_counts_and_reports_oov(caplog):
     embedder = AverageWordEmbedder()
     embedder.transform(["the cat qwzxvbn", "a dog", "qwzxvbn qwzxvbn bark"])
     assert embedder.oov_words_ == {"qwzxvbn": 3}
     assert embedder.oov_per_text_.tolist() == [1, 0, 2]
     assert embedder.oov_rate_ == pytest.approx(3 / 7)
-    assert "3 of 7 tokens" in capsys.readouterr().err
+    assert "3 of 7 tokens" in caplog.text  # an INFO notice: plain output in a notebook, not red
 
 
 def test_average_text_with_no_known_word_is_an_error():
