@@ -74,13 +74,13 @@ def cooccurrence_matrix(sentences: Any, words: list[str], window: int = 5) -> An
     if isinstance(window, bool) or not isinstance(window, int) or window < 1:
         raise InputError(f"window must be a positive whole number, got {window!r}.")
     index = {w: i for i, w in enumerate(words)}
-    ids, sentence_of = [], []
-    for n, sentence in enumerate(sentences):
-        kept = [index[w] for w in sentence if w in index]
-        ids.extend(kept)
-        sentence_of.extend([n] * len(kept))
-    ids_array = np.asarray(ids, dtype=np.int32)
-    sentence_array = np.asarray(sentence_of, dtype=np.int64)
+    # numpy arrays, not Python lists of ints: a 2-million-token corpus stays a few MB here.
+    lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+    ids_array = np.fromiter((index.get(w, -1) for s in sentences for w in s), dtype=np.int32,
+                            count=int(lengths.sum()))
+    sentence_array = np.repeat(np.arange(len(sentences), dtype=np.int32), lengths)
+    known = ids_array >= 0
+    ids_array, sentence_array = ids_array[known], sentence_array[known]
     size = len(words)
     counts = sparse.csr_matrix((size, size), dtype=np.float64)
     for distance in range(1, window + 1):   # one offset at a time keeps memory small
