@@ -41,16 +41,28 @@ def _holds_blank(value: Any) -> bool:
     return False
 
 
-def require_answer(value: Any, name: str) -> Any:
+def require_answer(value: Any, name: str, kind: type | tuple[type, ...] | None = None) -> Any:
     """Return ``value``, or raise :class:`ExerciseError` if it still holds the blank ``...``.
+
+    With ``kind``, a value of another type is also refused, with a message
+    naming the type expected (so a check can compare without a TypeError).
 
     >>> require_answer([1, 2], "pair")
     [1, 2]
+    >>> try:
+    ...     require_answer("3", "count", kind=int)
+    ... except ExerciseError as error:
+    ...     print(error)
+    Not yet: `count` should be of type int, not str.
     """
     if _holds_blank(value):
         raise ExerciseError(
             f"Fill in `{name}` first: replace the ... in the exercise cell, then run it again."
         )
+    if kind is not None and not isinstance(value, kind):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        expected = " or ".join(k.__name__ for k in kinds)
+        raise ExerciseError(f"Not yet: `{name}` should be of type {expected}, not {type(value).__name__}.")
     return value
 
 
