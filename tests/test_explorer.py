@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from plotly.callbacks import Points
 
-import embedkit.mapstate as mapstate_module
+import embedkit.explorer._mapstate as mapstate_module
 from embedkit import EmbedkitError, Explorer, InputError, NeighborIndex, UnknownNameError, compare
-from embedkit.mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY
+from embedkit.explorer._mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY
 
 HOSTILE = [
     "<script>alert('x')</script>",

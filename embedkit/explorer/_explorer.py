@@ -8,9 +8,9 @@ column, a cluster, or by faithfulness (how many of a point's neighbours the
 map kept). Search, lasso/box selection (``explorer.selected``), a query box
 with an attached embedder, projection controls and standalone HTML export.
 
-This module wires the parts together: :mod:`embedkit.mapstate` (the k-NN graph,
-the projections, faithfulness), :mod:`embedkit.itemtable` (items, labels,
-metadata), :mod:`embedkit.mapfigure` and :mod:`embedkit.explorer_ui` (figure, widgets).
+This module wires the parts together: :mod:`embedkit.explorer._mapstate` (the k-NN graph,
+the projections, faithfulness), :mod:`embedkit.explorer._items` (items, labels,
+metadata), :mod:`embedkit.explorer._mapfigure` and :mod:`embedkit.explorer._controls` (figure, widgets).
 A first map never waits for UMAP or the graph: PCA shows while they compute in a
 background thread. Maps arriving from it are swapped in under the figure lock,
 which every figure change takes, and nothing waits for that thread while holding it.
@@ -34,11 +34,11 @@ import pandas as pd
 import traitlets
 
 from embedkit.errors import InputError, UnknownNameError, closest_names
-from embedkit.explorer_ui import ExplorerControls, neighbour_panel
-from embedkit.itemtable import ItemTable
-from embedkit.mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY, build_figure
-from embedkit.mapstate import DEFAULT_PARAMS, MapState, projection_settings
-from embedkit.previews import ITEM_KINDS, guess_kind, hover_text, item_html
+from embedkit.explorer._controls import ExplorerControls, neighbour_panel
+from embedkit.explorer._items import ItemTable
+from embedkit.explorer._mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY, build_figure
+from embedkit.explorer._mapstate import DEFAULT_PARAMS, MapState, projection_settings
+from embedkit.explorer._previews import ITEM_KINDS, guess_kind, hover_text, item_html
 from embedkit.projection import PROJECTION_METHODS
 from embedkit.validation import check_embeddings, check_k
 
@@ -155,7 +155,7 @@ class Explorer(traitlets.HasTraits):
         """Every point's ``k`` nearest other points (exact cosine): ``(indices, scores)``.
 
         Computed once, cached on disk, and reused by the neighbour panel, the
-        faithfulness score, UMAP and the HTML export (see :mod:`embedkit.mapstate`).
+        faithfulness score, UMAP and the HTML export (see :mod:`embedkit.explorer._mapstate`).
         """
         return self.map_state.knn_graph(k)
 
@@ -379,7 +379,7 @@ class Explorer(traitlets.HasTraits):
     # ----- display and export -------------------------------------------------------------
     def to_html(self, path: Any) -> Any:
         """Write a standalone, offline HTML page of this map (click shows neighbours)."""
-        from embedkit.export import export_html
+        from embedkit.explorer._export import export_html
 
         return export_html(self, path)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from embedkit.mapfigure import POINTS, color_values, legend_traces
-from embedkit.previews import hover_text, item_html
+from embedkit.explorer._mapfigure import POINTS, color_values, legend_traces
+from embedkit.explorer._previews import hover_text, item_html
 
 __all__ = ["ExplorerControls", "PANEL_CSS", "neighbour_panel"]
 

@@ -7,7 +7,7 @@ neighbours), ``CHOSEN`` (the clicked point) and ``QUERY`` (a typed query).
 Highlight layers skip hover, so a click on a highlighted point still reaches
 the points layer underneath. Legend entries for categorical colours come after.
 
->>> from embedkit.mapfigure import category_colors
+>>> from embedkit.explorer._mapfigure import category_colors
 >>> colors, legend = category_colors(["cat", "dog", "cat"])
 >>> colors[0] == colors[2] != colors[1], [name for name, _ in legend]
 (True, ['cat', 'dog'])

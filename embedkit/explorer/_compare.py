@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
-from embedkit.explorer import Explorer
+from embedkit.explorer._explorer import Explorer
 
 __all__ = ["Comparison", "compare"]
 

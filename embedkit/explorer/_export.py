@@ -11,7 +11,7 @@ escaped, so no item text can close the script tag; the page's script then
 puts item text on screen with ``textContent`` only, never as HTML, and uses
 only the ``data:`` URIs embedkit made itself as image and audio sources.
 
->>> from embedkit.export import safe_json
+>>> from embedkit.explorer._export import safe_json
 >>> "<" in safe_json({"text": "</script><script>alert(1)</script>"})
 False
 """
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
-from embedkit.previews import audio_duration, audio_player, image_thumbnail
+from embedkit.explorer._previews import audio_duration, audio_player, image_thumbnail
 
 __all__ = ["export_html", "safe_json"]
 

@@ -14,7 +14,7 @@ to the figure and the controls.
 - Per-point faithfulness of a map and seeded k-means clusters.
 
 >>> import numpy as np
->>> from embedkit.mapstate import MapState
+>>> from embedkit.explorer._mapstate import MapState
 >>> state = MapState(np.random.default_rng(0).normal(size=(20, 4)), k=3)
 >>> state.neighbors(0, 3)[0].shape
 (3,)

@@ -6,7 +6,7 @@ text, never run. Images become small PNG thumbnails and audio clips become
 ``<audio>`` players, both as base64 ``data:`` URIs, so a preview needs no file
 server and still works in an exported page.
 
->>> from embedkit.previews import text_snippet
+>>> from embedkit.explorer._previews import text_snippet
 >>> text_snippet("<b>bold</b> claim", width=40)
 '&lt;b&gt;bold&lt;/b&gt; claim'
 """
