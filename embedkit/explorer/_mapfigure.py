@@ -1,30 +1,33 @@
-"""The plotly figure behind a map: one WebGL trace of points plus highlight layers.
+"""Colours for a map, and the static plotly figure of the standalone export.
 
-Trace order is fixed, so code (and tests) can find each layer by position:
-``POINTS`` (every item; the one that takes hovers, clicks and selections),
-then ``MATCHES`` (search hits), ``NEIGHBOURS`` (the clicked point's nearest
-neighbours), ``CHOSEN`` (the clicked point) and ``QUERY`` (a typed query).
-Highlight layers skip hover, so a click on a highlighted point still reaches
-the points layer underneath. Legend entries for categorical colours come after.
+The live map is jupyter-scatter (see :mod:`._mapview`); the exported page
+has no kernel and no widget manager, so it draws with plotly.js, which is
+inlined and works from a file with no network. Coordinates and colours go into
+that figure as binary typed arrays (plotly's ``bdata``), not as JSON lists,
+and no per-point hover text is embedded: the page's own script shows the item
+under the pointer, from the same data its neighbour panel uses.
 
->>> from embedkit.explorer._mapfigure import category_colors
->>> colors, legend = category_colors(["cat", "dog", "cat"])
->>> colors[0] == colors[2] != colors[1], [name for name, _ in legend]
-(True, ['cat', 'dog'])
+Trace order of the static figure: ``POINTS`` (every item), then ``NEIGHBOURS``
+and ``CHOSEN`` (the clicked point's highlights, filled by the page's script).
+
+>>> from embedkit.explorer._mapfigure import category_palette
+>>> names, palette, legend = category_palette(["cat", "dog", "cat"])
+>>> names, [name for name, _ in legend]
+(['cat', 'dog', 'cat'], ['cat', 'dog'])
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
 
-__all__ = ["POINTS", "MATCHES", "NEIGHBOURS", "CHOSEN", "QUERY", "build_figure", "category_colors",
-           "color_values", "legend_traces"]
+__all__ = ["CHOSEN", "CHOSEN_COLOUR", "MAX_LEGEND", "NEIGHBOURS", "POINTS", "QUERY_COLOUR",
+           "category_palette", "color_values", "static_figure"]
 
-POINTS, MATCHES, NEIGHBOURS, CHOSEN, QUERY = range(5)
-#: More categories than this get a shared "other" colour and no legend entry each.
+POINTS, NEIGHBOURS, CHOSEN = range(3)
+CHOSEN_COLOUR, QUERY_COLOUR = "#d62728", "#9467bd"
+#: More categories than this share one "other" colour and one legend entry.
 MAX_LEGEND = 24
 _OTHER = "#c7c7c7"
 
@@ -35,26 +38,31 @@ def _palette() -> list[str]:
     return px.colors.qualitative.Plotly + px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
 
 
-def category_colors(values: Any) -> tuple[list[str], list[tuple[str, str]]]:
-    """Per-point colours for categorical ``values`` (most frequent first) and the legend.
+def category_palette(values: Any) -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
+    """Per-point category names (rare ones folded into "N more"), name -> colour, and the legend.
 
-    >>> category_colors([1, 1, 2])[1][0][0]
+    The most frequent categories come first and keep their colour across calls.
+
+    >>> category_palette([1, 1, 2])[2][0][0]
     '1'
     """
-    labels = np.asarray([str(v) for v in values], dtype=object)
-    names, counts = np.unique(labels, return_counts=True)
-    order = [names[i] for i in np.lexsort((names, -counts))]
+    labels = [str(v) for v in values]
+    names, counts = np.unique(np.asarray(labels, dtype=object), return_counts=True)
+    order = [str(names[i]) for i in np.lexsort((names, -counts))]
     palette = _palette()
-    lookup = {name: palette[i % len(palette)] for i, name in enumerate(order[:MAX_LEGEND])}
-    colors = [lookup.get(label, _OTHER) for label in labels]
-    legend = [(name, lookup[name]) for name in order[:MAX_LEGEND]]
+    colours = {name: palette[i % len(palette)] for i, name in enumerate(order[:MAX_LEGEND])}
+    legend = list(colours.items())
     if len(order) > MAX_LEGEND:
-        legend.append((f"{len(order) - MAX_LEGEND} more", _OTHER))
-    return colors, legend
+        other = f"{len(order) - MAX_LEGEND} more"
+        kept = set(colours)
+        labels = [label if label in kept else other for label in labels]
+        colours[other] = _OTHER
+        legend.append((other, _OTHER))
+    return labels, colours, legend
 
 
 def color_values(values: Any) -> tuple[str, Any]:
-    """Decide how to colour by ``values``: ("category", (colors, legend)) or ("scale", floats).
+    """Decide how to colour by ``values``: ("category", palette) or ("scale", floats).
 
     Numbers with many distinct values get a colour scale; anything else is categorical.
 
@@ -65,63 +73,42 @@ def color_values(values: Any) -> tuple[str, Any]:
     """
     array = np.asarray(values)
     if array.dtype.kind in "fiu" and len(np.unique(array)) > 12:
-        return "scale", array.astype(float)
-    return "category", category_colors(array.tolist())
+        return "scale", array.astype(np.float32)
+    return "category", category_palette(array.tolist())
 
 
-def legend_traces(legend: list[tuple[str, str]]) -> list:
-    """Marker-only traces with no points, one per legend entry (names escaped)."""
-    import plotly.graph_objects as go
+def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | None = None):
+    """A plain plotly Figure of ``coords`` for the export: points, then empty highlight layers.
 
-    return [go.Scattergl(x=[None], y=[None], mode="markers", name=html.escape(name),
-                         marker=dict(color=color, size=9), hoverinfo="skip", showlegend=True)
-            for name, color in legend]
+    ``colours``: per-point CSS colours, or numbers with ``colorscale``.
 
-
-def _layer(name: str, symbol: str, size: int, color: str, width: float = 2.0):
-    import plotly.graph_objects as go
-
-    return go.Scattergl(
-        x=[], y=[], mode="markers", name=name, hoverinfo="skip", showlegend=False,
-        marker=dict(symbol=symbol, size=size, color=color, line=dict(width=width, color=color)),
-    )
-
-
-def build_figure(coords: np.ndarray, hover: list[str], title: str = "", widget: bool = True):
-    """A FigureWidget (or plain Figure) with the points layer and the empty highlight layers.
-
-    >>> fig = build_figure(np.zeros((3, 2)), ["a", "b", "c"], widget=False)
+    >>> fig = static_figure(np.zeros((3, 2)))
     >>> [trace.name for trace in fig.data]
-    ['points', 'search matches', 'neighbours', 'chosen point', 'query']
+    ['points', 'neighbours', 'chosen point']
     """
     import plotly.graph_objects as go
 
+    from embedkit.explorer._mapview import point_size
+
     n = len(coords)
-    size = 7 if n <= 2_000 else 5 if n <= 20_000 else 3
-    points = go.Scattergl(
-        x=coords[:, 0], y=coords[:, 1], mode="markers", name="points", showlegend=False,
-        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        marker=dict(size=size, color="#1f77b4", opacity=0.8 if n <= 20_000 else 0.6),
-        unselected=dict(marker=dict(opacity=0.15)),
-    )
-    layers = [
-        points,
-        _layer("search matches", "diamond-open", size + 7, "#ff7f0e"),
-        _layer("neighbours", "circle-open", size + 9, "#111111"),
-        _layer("chosen point", "star", size + 11, "#d62728", width=1.0),
-        _layer("query", "x", size + 11, "#9467bd", width=1.0),
-    ]
+    size = point_size(n) + 1
+    marker: dict[str, Any] = dict(size=size, color=colours if colours is not None else "#1f77b4",
+                                  opacity=0.85 if n <= 20_000 else 0.6)
+    if colorscale:
+        marker.update(colorscale=colorscale, showscale=True, cmin=0, cmax=1 if colorscale == "RdYlGn" else None)
+    points = go.Scattergl(x=coords[:, 0].astype(np.float32), y=coords[:, 1].astype(np.float32),
+                          mode="markers", name="points", showlegend=False, hoverinfo="none",
+                          marker=marker)
+    layers = [points] + [
+        go.Scattergl(x=[], y=[], mode="markers", name=name, hoverinfo="skip", showlegend=False,
+                     marker=dict(symbol=symbol, size=size + grow, color=colour,
+                                 line=dict(width=2, color=colour)))
+        for name, symbol, grow, colour in (("neighbours", "circle-open", 9, "#111111"),
+                                           ("chosen point", "star", 11, CHOSEN_COLOUR))]
     layout = go.Layout(
-        title=dict(text=html.escape(title), x=0.02) if title else None,
-        # The top margin holds the modebar, so it never covers points.
-        width=640, height=560, margin=dict(l=10, r=10, t=40 if title else 30, b=10),
+        autosize=True, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
         xaxis=dict(showticklabels=False, zeroline=False, showgrid=False),
         yaxis=dict(showticklabels=False, zeroline=False, showgrid=False),
-        plot_bgcolor="white", hovermode="closest", dragmode="zoom", clickmode="event",
-        # Below the plot area, in rows: plotly widens the bottom margin to fit it,
-        # so the legend hides no points (inside the top right, it did).
-        legend=dict(orientation="h", x=0, xanchor="left", y=-0.01, yanchor="top",
-                    itemclick=False, itemdoubleclick=False, font=dict(size=10)),
+        hovermode="closest", dragmode="pan", clickmode="event",
     )
-    factory = go.FigureWidget if widget else go.Figure
-    return factory(data=layers, layout=layout)
+    return go.Figure(data=layers, layout=layout)

@@ -1,21 +1,20 @@
-"""Turn one item (a text, an image, an audio clip) into safe HTML for a map.
+"""Turn one item (an image, an audio clip) into what a preview shows: data URIs.
 
-Items and labels are user data: every string that reaches HTML goes through
-:func:`html.escape` here, so a gloss that reads ``<script>...`` is shown as
-text, never run. Images become small PNG thumbnails and audio clips become
-``<audio>`` players, both as base64 ``data:`` URIs, so a preview needs no file
-server and still works in an exported page.
+Images become small PNG thumbnails and audio clips base64 ``data:`` URIs, so a
+preview needs no file server and still works in an exported page. An image
+that cannot be read (missing, corrupt, or a decompression bomb: its pixel count
+is read from the header and refused before decoding, as the embedders do)
+gives an :class:`~embedkit.InputError`, which the panel shows as a note.
 
->>> from embedkit.explorer._previews import text_snippet
->>> text_snippet("<b>bold</b> claim", width=40)
-'&lt;b&gt;bold&lt;/b&gt; claim'
+>>> from embedkit.explorer._previews import guess_kind
+>>> guess_kind(["a.png", "b.jpg"])
+'image'
 """
 
 from __future__ import annotations
 
 import base64
 import functools
-import html
 import io
 import os
 from pathlib import Path
@@ -28,12 +27,10 @@ from embedkit.errors import InputError
 __all__ = [
     "ITEM_KINDS",
     "audio_duration",
-    "audio_player",
     "guess_kind",
-    "hover_text",
+    "audio_source",
     "image_thumbnail",
-    "item_html",
-    "text_snippet",
+    "item_name",
 ]
 
 ITEM_KINDS = ("text", "image", "audio")
@@ -62,31 +59,35 @@ def guess_kind(items: list) -> str:
     return "text"
 
 
-def text_snippet(text: Any, width: int = 120) -> str:
-    """Escaped, whitespace-collapsed text cut to ``width`` characters.
+def item_name(item: Any) -> str:
+    """A file's name, or the shape of an image array.
 
-    >>> text_snippet("a " * 100, width=10)
-    'a a a a a…'
+    >>> item_name("photos/cat.png")
+    'cat.png'
     """
-    flat = " ".join(str(text).split())
-    if len(flat) > width:
-        flat = flat[: width - 1].rstrip() + "…"
-    return html.escape(flat, quote=True)
-
-
-def _item_name(item: Any) -> str:
     return Path(str(item)).name if isinstance(item, (str, os.PathLike)) else f"array {np.shape(item)}"
 
 
 @functools.lru_cache(maxsize=4096)
 def _thumbnail_from_path(path: str, size: int) -> str:
+    import warnings
+
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
-            return _encode_thumbnail(image, size)
-    except (OSError, ValueError) as error:
-        raise InputError(f"Could not read image {path!r} ({error}). Check the path.") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                # The size is in the header: refuse a decompression bomb before decoding it,
+                # as the image embedders do.
+                width, height = image.size
+                if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
+                    raise ValueError(f"{width} x {height} pixels is above the decompression-bomb "
+                                     f"limit of {Image.MAX_IMAGE_PIXELS:,}")
+                return _encode_thumbnail(image, size)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as error:
+        raise InputError(f"Could not read image {path!r} ({error}). Check the file.") from None
 
 
 def _encode_thumbnail(image: Any, size: int) -> str:
@@ -138,69 +139,16 @@ def audio_duration(path: str) -> float | None:
         return None
 
 
-def audio_player(path: Any) -> str:
-    """An HTML5 ``<audio>`` player with the clip inlined as a data URI (or its name if too big).
+def audio_source(path: Any) -> tuple[str | None, str | None]:
+    """The clip as a data URI, or ``(None, why not)`` if it is missing or too large to embed.
 
-    >>> audio_player("missing.wav")
-    '<span class="ek-missing">missing.wav (file not found)</span>'
+    >>> audio_source("missing.wav")
+    (None, 'file not found')
     """
     path = Path(str(path))
-    name = html.escape(path.name)
     if not path.is_file():
-        return f'<span class="ek-missing">{name} (file not found)</span>'
+        return None, "file not found"
     if path.stat().st_size > MAX_AUDIO_BYTES:
-        return f'<span class="ek-audio-name">{name} (too large to embed)</span>'
+        return None, "too large to embed"
     mime = _AUDIO_MIME.get(path.suffix.lower(), "audio/wav")
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<audio controls preload="none" src="data:{mime};base64,{data}"></audio>'
-
-
-def hover_text(item: Any, kind: str, label: Any = None, width: int = 120) -> str:
-    """The short, escaped text plotly shows when the mouse is over a point.
-
-    >>> hover_text("<img src=x onerror=alert(1)>", "text", label="a&b")
-    '&lt;img src=x onerror=alert(1)&gt;<br><i>a&amp;b</i>'
-    """
-    if kind == "text":
-        head = text_snippet(item, width)
-    elif kind == "audio":
-        seconds = audio_duration(str(item))
-        length = f" ({seconds:.1f} s)" if seconds is not None else ""
-        head = text_snippet(_item_name(item), width) + length
-    else:
-        head = text_snippet(_item_name(item), width)
-    # Wrap long snippets so the hover box stays narrow.
-    if kind == "text" and len(head) > 60:
-        words, lines, line = head.split(" "), [], ""
-        for word in words:
-            if line and len(line) + len(word) > 60:
-                lines.append(line)
-                line = word
-            else:
-                line = f"{line} {word}".strip()
-        head = "<br>".join(lines + [line])
-    if label is not None and str(label) != "":
-        head += f"<br><i>{text_snippet(label, 60)}</i>"
-    return head
-
-
-def item_html(item: Any, kind: str, size: int = 160) -> str:
-    """The full item as escaped HTML: the whole text, the image, or a playable clip.
-
-    >>> item_html('He said "hi" & left', "text")
-    '<div class="ek-text">He said &quot;hi&quot; &amp; left</div>'
-    """
-    if kind not in ITEM_KINDS:
-        raise InputError(f"kind must be one of {', '.join(ITEM_KINDS)}, got {kind!r}.")
-    if kind == "text":
-        return f'<div class="ek-text">{html.escape(str(item), quote=True)}</div>'
-    name = html.escape(_item_name(item))
-    if kind == "image":
-        try:
-            src = image_thumbnail(item, size)
-        except InputError:
-            return f'<span class="ek-missing">{name} (image not readable)</span>'
-        return f'<img class="ek-image" alt="{name}" title="{name}" src="{src}">'
-    seconds = audio_duration(str(item))
-    length = f" ({seconds:.1f} s)" if seconds is not None else ""
-    return f'<div class="ek-audio"><div>{name}{length}</div>{audio_player(item)}</div>'
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}", None
