@@ -52,10 +52,6 @@ class ExplorerControls:
         self.previous = w.Button(description="◀", layout=w.Layout(width="34px"), tooltip="previous match")
         self.next = w.Button(description="▶", layout=w.Layout(width="34px"), tooltip="next match")
         self.matches = w.HTML("")
-        self.mouse = w.ToggleButtons(options=[("Pan/zoom", "panZoom"), ("Lasso", "lasso")],
-                                     value="panZoom", style={"button_width": "70px"},
-                                     tooltips=["drag to pan, wheel to zoom, click a point",
-                                               "drag to select (shift+drag works in either mode)"])
         self.method = w.Dropdown(options=[("UMAP", "umap"), ("PCA", "pca"), ("t-SNE", "tsne")],
                                  value=settings["method"], description="Method",
                                  layout=w.Layout(width="180px"))
@@ -75,7 +71,8 @@ class ExplorerControls:
         self.legend = w.HTML("", layout=w.Layout(width=f"{_SIDE_WIDTH}px"))
         self.status = w.HTML("")
         self.score = w.HTML("")
-        self.table = w.HTML("<i>Lasso some points (or shift+drag) to list them here.</i>")
+        self.table = w.HTML("<i>Lasso some points (the lasso button left of the map, or "
+                            "shift+drag) to list them here.</i>")
 
         self._syncing = False
         self.colour.observe(lambda change: None if self._syncing else explorer.color_by(change["new"]),
@@ -83,7 +80,6 @@ class ExplorerControls:
         self.search_box.observe(lambda change: explorer.search(change["new"]), names="value")
         self.previous.on_click(lambda _: explorer.step_match(-1))
         self.next.on_click(lambda _: explorer.step_match(1))
-        self.mouse.observe(lambda change: explorer.map.scatter.mouse(mode=change["new"]), names="value")
         self.recompute.on_click(lambda _: self._recompute())
         self.query_button.on_click(lambda _: self._query())
         self.query_box.observe(lambda change: self._query() if change["new"] else None, names="value")
@@ -93,8 +89,8 @@ class ExplorerControls:
         tools = w.Accordion(children=[projection, self.table],
                             titles=("Projection settings", "Selection table"))
         tools.selected_index = None
-        rows = [w.HBox([self.colour, self.search_box, self.previous, self.next, self.matches,
-                        self.mouse], layout=w.Layout(flex_flow="row wrap"))]
+        rows = [w.HBox([self.colour, self.search_box, self.previous, self.next, self.matches],
+                       layout=w.Layout(flex_flow="row wrap"))]
         if explorer.embedder is not None:
             rows.append(w.HBox([self.query_box, self.query_button]))
         title = (w.HTML(f"<b>{html.escape(explorer.title, quote=False)}</b>") if explorer.title

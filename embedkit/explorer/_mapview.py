@@ -56,6 +56,8 @@ class MapView:
         self.on_click, self.on_lasso, self.on_hover = on_click, on_lasso, on_hover
         self._shown: list[int] | None = None  # the selection the Explorer drew itself
         self._labels_on = False
+        #: the rectangles drawn now, as ``(x, y, colour)`` in map coordinates
+        self.marks: list[tuple[float, float, str]] = []
         self.scatter = jscatter.Scatter(
             x="x", y="y", data=self._frame, width=width, height=height,
             size=point_size(n), opacity=0.85 if n <= 20_000 else 0.6, color=_BLUE,
@@ -92,6 +94,7 @@ class MapView:
         """Small rectangles at ``(x, y, colour)``: the chosen point, a query."""
         from jscatter import Rect
 
+        self.marks = list(points)
         span = float(max(np.ptp(self._frame["x"].to_numpy()), np.ptp(self._frame["y"].to_numpy()), 1e-9))
         r = span * 0.012
         self.scatter.annotations([Rect(x_start=x - r, x_end=x + r, y_start=y - r, y_end=y + r,

@@ -89,7 +89,8 @@ def open_and_run(browser, lab: dict, notebook: str, marker: str, timeout_ms: int
     started = time.monotonic()
     # Do not await the command's promise: it resolves only when every cell has run.
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
-    page.wait_for_selector(f"text={marker}", timeout=timeout_ms)
+    # In an output, not in the cell's source (which also contains the marker's text).
+    page.wait_for_selector(f".jp-OutputArea-output :text('{marker}')", timeout=timeout_ms)
     return page, time.monotonic() - started
 
 
