@@ -37,7 +37,8 @@ import nbformat
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
-from labharness import CHROMIUM, FLAGS, canvas_box, open_and_run, pixel_of, start_lab  # noqa: E402
+from labharness import (CHROMIUM, FLAGS, canvas_box, open_and_run, pixel_of,  # noqa: E402
+                        scroll_map_into_view, shutdown_kernels, start_lab)
 
 DIMS, GROUPS = 64, 20
 
@@ -54,6 +55,7 @@ group = rng.integers(0, {groups}, n)
 X = centres[group] + rng.normal(size=(n, {dims})).astype(np.float32)
 labels = [f"group {{g}}" for g in group]
 items = [f"item {{i}}" for i in range(n)]
+import embedkit, jscatter, pandas, ipywidgets, sklearn.decomposition  # imports are not the map
 before = rss_mb()
 """
 
@@ -124,11 +126,13 @@ def isolated_points(ndc: np.ndarray, box: dict, count: int = 5, seed: int = 0) -
     from scipy.spatial import cKDTree
 
     side = min(box["width"], box["height"])
+    ndc = np.asarray(ndc, dtype=np.float64)
     pixels = np.column_stack([box["left"] + box["width"] / 2 + ndc[:, 0] * side / 2,
                               box["top"] + box["height"] / 2 - ndc[:, 1] * side / 2])
     distance, _ = cKDTree(pixels).query(pixels, k=2)
     inside = ((pixels[:, 0] > box["left"] + 60) & (pixels[:, 0] < box["left"] + box["width"] - 20)
-              & (pixels[:, 1] > box["top"] + 20) & (pixels[:, 1] < box["top"] + box["height"] - 20))
+              & (pixels[:, 1] > box["top"] + 20) & (pixels[:, 1] < box["top"] + box["height"] - 20)
+              & (pixels[:, 1] < 980))  # on screen
     candidates = np.flatnonzero(inside & (distance[:, 1] > 4))
     picked = np.random.default_rng(seed).choice(candidates, min(count, len(candidates)), replace=False)
     return [int(c) for c in picked]
@@ -169,6 +173,7 @@ def run_one(browser, lab: dict, n: int, engine: str) -> dict:
     page, _ = open_and_run(browser, lab, name, "BENCH-READY", timeout_ms=1_800_000)
     try:
         report = json.loads((lab["folder"] / "report.json").read_text())
+        scroll_map_into_view(page)
         box = canvas_box(page)
         visible = visible_after(page, box)
         ndc = np.load(lab["folder"] / "ndc.npy")
@@ -182,7 +187,7 @@ def run_one(browser, lab: dict, n: int, engine: str) -> dict:
             selector = (f".ek-panel[data-point='{point}']" if engine == "explorer"
                         else f".bench-echo[data-point='{point}']")
             try:
-                page.wait_for_selector(selector, timeout=60_000)
+                page.wait_for_selector(selector, timeout=30_000)
                 latencies.append((time.monotonic() - started) * 1000)
             except Exception:  # noqa: BLE001 - a click that never arrives is reported, not fatal
                 latencies.append(float("nan"))
@@ -197,9 +202,8 @@ def run_one(browser, lab: dict, n: int, engine: str) -> dict:
                 "map/data": (rss - report["before"]) / report["data"],
                 "total/data": (rss - report["start"]) / report["data"], "data MB": report["data"]}
     finally:
-        page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
-        page.wait_for_timeout(2000)
         page.close()
+        shutdown_kernels(lab)
 
 
 def main() -> None:
@@ -208,7 +212,11 @@ def main() -> None:
     parser.add_argument("--engines", nargs="+", default=["jscatter", "explorer"],
                         choices=sorted(BUILD))
     args = parser.parse_args()
+    import signal
+
     from playwright.sync_api import sync_playwright
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still stop JupyterLab and kernels
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-explorer-browser-") as tmp, \

@@ -203,8 +203,8 @@ class Explorer(traitlets.HasTraits):
         panel = panel_data(self.items, self.labels, self.kind, i, indices, scores)
         with self._map_lock:
             self._query_mark = None
+            self.controls.show_panel(panel)  # first: the browser draws messages in order
             self._highlight(i, indices)
-            self.controls.show_panel(panel)
             self.chosen = i
         return indices, scores
 

@@ -89,8 +89,8 @@ PANEL_CSS = """
 .ek-side {font-size: 13px; line-height: 1.35; overflow-wrap: anywhere; font-family: sans-serif;}
 .ek-panel-box {max-height: 470px; overflow-y: auto;}
 .ek-panel h4 {margin: 4px 0;}
-.ek-neighbours {padding-left: 22px; margin: 0;}
-.ek-neighbour {margin-bottom: 6px;}
+.ek-neighbours {padding-left: 26px; margin: 0; list-style: decimal outside;}
+.ek-neighbour {margin-bottom: 6px; display: list-item;}
 .ek-score {font-family: monospace; background: #eef; padding: 0 3px;}
 .ek-image {max-width: 100%; max-height: 192px; display: block;}
 .ek-neighbour .ek-image {max-height: 72px;}

@@ -71,6 +71,19 @@ def start_lab(folder: Path, app: str = "jupyterlab", start_timeout: float = 120)
                 server.wait()
 
 
+def shutdown_kernels(lab: dict) -> None:
+    """Stop every kernel of this server (through its REST API), so the next run starts clean."""
+    import json
+
+    base, token = lab["url"], lab["token"]
+    with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=30) as answer:
+        kernels = json.loads(answer.read())
+    for kernel in kernels:
+        request = urllib.request.Request(f"{base}/api/kernels/{kernel['id']}?token={token}",
+                                         method="DELETE")
+        urllib.request.urlopen(request, timeout=60).close()
+
+
 KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
     return !!(w && w.sessionContext && w.sessionContext.session &&
               w.sessionContext.session.kernel &&
@@ -92,6 +105,16 @@ def open_and_run(browser, lab: dict, notebook: str, marker: str, timeout_ms: int
     # In an output, not in the cell's source (which also contains the marker's text).
     page.wait_for_selector(f".jp-OutputArea-output :text('{marker}')", timeout=timeout_ms)
     return page, time.monotonic() - started
+
+
+def scroll_map_into_view(page, nth: int = 0) -> None:
+    """Scroll the ``nth`` map's output to the top of the window (clicks need it on screen)."""
+    page.evaluate(
+        """(nth) => { const c = Array.from(document.querySelectorAll('canvas')).filter(
+                          e => e.width > 100 && e.closest('.jp-OutputArea'))[nth];
+                      (c.closest('.jp-OutputArea-child') || c).scrollIntoView({block: 'start'}); }""",
+        nth)
+    page.wait_for_timeout(300)  # one scroll event turn; positions are re-read afterwards
 
 
 def canvas_box(page, nth: int = 0) -> dict:
