@@ -71,8 +71,8 @@ class ExplorerControls:
         self.legend = w.HTML("", layout=w.Layout(width=f"{_SIDE_WIDTH}px"))
         self.status = w.HTML("")
         self.score = w.HTML("")
-        self.table = w.HTML("<i>Lasso some points (the lasso button left of the map, or "
-                            "shift+drag) to list them here.</i>")
+        self.table = w.HTML("<i>Lasso some points (the lasso button left of the map) to list "
+                            "them here.</i>")
 
         self._syncing = False
         self.colour.observe(lambda change: None if self._syncing else explorer.color_by(change["new"]),
