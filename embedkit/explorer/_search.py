@@ -54,7 +54,7 @@ class ExactCosine:
     """
 
     def __init__(self, X: np.ndarray):
-        self.X = X
+        self.X = X = np.asarray(X, dtype=np.float32)  # no copy when it is float32 already
         norms = np.empty(len(X), dtype=np.float32)
         for start in range(0, len(X), _BLOCK_ROWS):  # blocks: no n x d temporary
             norms[start:start + _BLOCK_ROWS] = np.linalg.norm(X[start:start + _BLOCK_ROWS], axis=1)

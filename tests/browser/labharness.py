@@ -97,7 +97,8 @@ def open_and_run(browser, lab: dict, notebook: str, marker: str, timeout_ms: int
     page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.serviceManager",
                            timeout=180_000)
-    page.wait_for_selector(".jp-Notebook", timeout=180_000)
+    # Visible: JupyterLab restores tabs of notebooks opened before, hidden behind this one.
+    page.wait_for_selector(".jp-Notebook >> visible=true", timeout=180_000)
     page.wait_for_function(KERNEL_IDLE, timeout=240_000)
     started = time.monotonic()
     # Do not await the command's promise: it resolves only when every cell has run.
