@@ -33,16 +33,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def start_lab(folder: Path, app: str = "jupyterlab", start_timeout: float = 120):
-    """Run JupyterLab (or ``app="notebook"``: Notebook 7) serving ``folder``; yield url, token."""
+def start_lab(folder: Path, start_timeout: float = 120):
+    """Run JupyterLab serving ``folder``; yield url, token, folder and the server process."""
+    app = "jupyterlab"
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / ".jupyter-config"),
                JUPYTER_RUNTIME_DIR=str(folder / ".jupyter-runtime"))
     command = [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
                "--ServerApp.disable_check_xsrf=False"]
-    if app == "jupyterlab":
-        command.append("--LabApp.expose_app_in_browser=True")
+    command.append("--LabApp.expose_app_in_browser=True")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log_path = folder / f"{app}.log"
