@@ -10,7 +10,7 @@ The public API, by idea (one module each):
   audio (:class:`MFCCEmbedder`, :class:`LogMelEmbedder`,
   :class:`TimeNormalizedMFCCEmbedder`, :class:`SpeakerEmbedder`)
 - training word vectors: :func:`train_word2vec`, :func:`train_fasttext`, :func:`train_skipgram`
-- maps: :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
+- maps (``explorer``): :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`

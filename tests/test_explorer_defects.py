@@ -198,3 +198,17 @@ def test_a_users_index_answers_clicks_and_queries(blobs):
     # Without index=, exact cosine search (as NeighborIndex computes it).
     plain = Explorer(X, texts, method="pca", k=4)
     assert plain.neighbors_of(7)["index"].tolist() == NeighborIndex(X).neighbors_of(7, 4)[0].tolist()
+
+
+def test_large_maps_fit_pca_and_clusters_on_a_sample_without_copying(blobs, monkeypatch):
+    import embedkit.explorer._mapstate as mapstate
+
+    X, texts, labels = blobs
+    monkeypatch.setattr(mapstate, "SAMPLED_FIT_POINTS", 40)  # 60 points count as "large" here
+    explorer = Explorer(X * 2.0 + 1.0, texts, labels=labels, method="pca", k=4)
+    full = np.asarray(__import__("embedkit").project(X * 2.0 + 1.0, method="pca"))
+    # The sampled PCA spans (nearly) the same plane as the full one: coordinates correlate.
+    correlation = np.abs(np.corrcoef(explorer.coords[:, 0], full[:, 0])[0, 1])
+    assert explorer.coords.shape == (60, 2) and correlation > 0.95
+    clusters = explorer.clusters(3)
+    assert clusters.shape == (60,) and len(set(clusters[:20])) == 1, "one blob, one cluster"
