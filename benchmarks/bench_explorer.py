@@ -8,14 +8,14 @@
    against the previous search (BLAS ``X @ q`` + top-k), all measured in
    interleaved rounds (the median of per-round ratios is reported, so a burst of
    load on this shared machine hits every contender alike); then the whole
-   kernel-side click (search, panel HTML, highlight update).
+   kernel-side click (search, panel data, highlight update).
    Goals: search <= 1.5x the X.sum() floor; click < 100 ms.
 2. k-NN graph reuse: one exact graph feeding UMAP, the neighbour panel and the
    faithfulness score, against computing each separately.
 3. Time to first map in a FRESH Python process (a new kernel), 2,000 and 10,000
    points: a cold disk cache (map shown as PCA at once, the k-NN graph and UMAP
    arriving in the background), then warm (UMAP from the disk cache). Python's
-   imports (embedkit, plotly's FigureWidget, ipywidgets) are timed apart.
+   imports (embedkit, jupyter-scatter, ipywidgets) are timed apart.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from plotly.callbacks import Points
 
 
 def unit_vectors(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:
@@ -68,8 +67,9 @@ def bench_click(n: int, rounds: int = 7) -> None:
     items = [f"item {i}: some text that stands for a document" for i in range(n)]
     start = time.perf_counter()
     explorer = Explorer(X, items, method="pca", k=8)
-    print(f"Explorer built (PCA map, {n:,} hover texts): {time.perf_counter() - start:.1f} s")
-    unit, index = explorer.index.unit_, explorer.index
+    print(f"Explorer built (PCA map): {time.perf_counter() - start:.1f} s")
+    index = explorer.map_state.exact  # the data are unit vectors already: X is the unit matrix
+    unit = index.X
     q = unit[123].copy()
     picks = iter(np.random.default_rng(1).integers(0, n, size=100_000).tolist())
     names = ("X.sum()", "X @ q (BLAS)", "search", "previous search")
@@ -91,9 +91,9 @@ def bench_click(n: int, rounds: int = 7) -> None:
 
     def click() -> None:
         i = next(picks)
-        explorer.figure.data[0]._dispatch_on_click(Points([i], [0.0], [0.0], "points", 0), None)
+        explorer.map.widget.selection = np.array([i])  # what the browser sends on a click
 
-    print(f"click handler (search + panel HTML + highlight update): {median_ms(click):.1f} ms "
+    print(f"click handler (search + panel data + highlight update): {median_ms(click):.1f} ms "
           "(goal < 100 ms)")
 
 
@@ -148,9 +148,8 @@ _FRESH = textwrap.dedent("""
     import json, sys, time
     start = time.perf_counter()
     import numpy as np
-    import ipywidgets, plotly.graph_objects
+    import ipywidgets, jscatter
     from embedkit import Explorer
-    plotly.graph_objects.FigureWidget  # plotly loads it (and nbformat, jsonschema) lazily
     imported = time.perf_counter()
     X = np.load(sys.argv[1])
     explorer = Explorer(X, [f"item {i}" for i in range(len(X))], method="umap")

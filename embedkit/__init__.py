@@ -10,7 +10,7 @@ The public API, by idea (one module each):
   audio (:class:`MFCCEmbedder`, :class:`LogMelEmbedder`,
   :class:`TimeNormalizedMFCCEmbedder`, :class:`SpeakerEmbedder`)
 - training word vectors: :func:`train_word2vec`, :func:`train_fasttext`, :func:`train_skipgram`
-- maps: :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
+- maps (``explorer``): :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
@@ -27,7 +27,7 @@ from embedkit.audio import LogMelEmbedder, MFCCEmbedder, TimeNormalizedMFCCEmbed
 from embedkit.cache import cache_dir, clear_cache
 from embedkit.clip import OpenClipEmbedder
 from embedkit.cnn import CNNEmbedder
-from embedkit.compare import Comparison, compare
+from embedkit.explorer import Comparison, Explorer, compare, export_html
 from embedkit.embedder import Embedder
 from embedkit.environment import environment_report
 from embedkit.errors import (
@@ -48,8 +48,6 @@ from embedkit.evaluation import (
 )
 from embedkit.exercises import ExerciseError
 from embedkit.examples import example_info, list_examples, load_example, verify_example
-from embedkit.explorer import Explorer
-from embedkit.export import export_html
 from embedkit.faithfulness import neighborhood_preservation
 from embedkit.kitclip import KitClipEmbedder
 from embedkit.models import ModelSpec, get_embedder, list_models, model_info, register_model

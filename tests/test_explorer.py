@@ -1,4 +1,5 @@
-"""The Explorer driven from Python: clicks go through the same handler plotly calls."""
+"""The Explorer driven from Python: clicks, hovers and lassos set the map widget's synced
+traits exactly as the browser does (jupyter-scatter's ``selection`` and ``hovering``)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import wave
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.callbacks import Points
 
-import embedkit.mapstate as mapstate_module
+import embedkit.explorer._mapstate as mapstate_module
 from embedkit import EmbedkitError, Explorer, InputError, NeighborIndex, UnknownNameError, compare
-from embedkit.mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY
+from embedkit.explorer._mapfigure import CHOSEN_COLOUR, QUERY_COLOUR
+from embedkit.explorer._search import ExactCosine
 
 HOSTILE = [
     "<script>alert('x')</script>",
@@ -24,15 +25,28 @@ HOSTILE = [
 
 
 def click(explorer, i):
-    """Exactly what the FigureWidget does when the browser reports a click."""
-    points = Points(point_inds=[i], xs=[0.0], ys=[0.0], trace_name="points", trace_index=POINTS)
-    explorer.figure.data[POINTS]._dispatch_on_click(points, None)
+    """Exactly what the browser sends on a click on point i: a one-point selection."""
+    explorer.map.widget.selection = np.array([i])
 
 
 def lasso(explorer, indices):
-    points = Points(point_inds=list(indices), xs=[0.0] * len(indices), ys=[0.0] * len(indices),
-                    trace_name="points", trace_index=POINTS)
-    explorer.figure.data[POINTS]._dispatch_on_selection(points, None)
+    explorer.map.widget.selection = np.array(list(indices))
+
+
+def hover(explorer, i):
+    explorer.map.widget.hovering = i
+
+
+def panel_indices(explorer):
+    return [row["index"] for row in explorer.controls.side.panel["neighbours"]]
+
+
+def shown_positions(explorer):
+    """The map's points as the widget sends them (normalised), back in map coordinates."""
+    ndc = explorer.map.ndc()
+    coords = explorer.coords
+    low, high = coords.min(axis=0), coords.max(axis=0)
+    return (ndc + 1) / 2 * (high - low) + low
 
 
 @pytest.fixture
@@ -60,14 +74,14 @@ def test_click_fills_the_panel_with_the_true_neighbours_in_the_original_space(pc
     truth = np.argsort(-similarity)[:5]
     assert pca_explorer.chosen == 7
     assert pca_explorer.neighbors_of(7)["index"].tolist() == truth.tolist()
-    panel = pca_explorer.controls.panel.value
-    shown = [int(part.split('"')[0]) for part in panel.split('data-index="')[1:]]
-    assert shown == truth.tolist()
-    assert "text number 7" in panel and f"{similarity[truth[0]]:.3f}" in panel
-    # The neighbours and the chosen point are highlighted where they are on the map.
-    coords = pca_explorer.coords
-    np.testing.assert_allclose(pca_explorer.figure.data[NEIGHBOURS].x, coords[truth, 0])
-    np.testing.assert_allclose(pca_explorer.figure.data[CHOSEN].y, coords[[7], 1])
+    panel = pca_explorer.controls.side.panel
+    assert panel_indices(pca_explorer) == truth.tolist()
+    assert panel["item"]["text"] == "text number 7"
+    assert panel["neighbours"][0]["score"] == pytest.approx(similarity[truth[0]], abs=1e-4)
+    # The chosen point and its neighbours are highlighted; the point is marked where it is.
+    assert pca_explorer.map.widget.selection.tolist() == [7, *truth.tolist()]
+    x, y, colour = pca_explorer.map.marks[0]
+    assert np.allclose([x, y], pca_explorer.coords[7]) and colour == CHOSEN_COLOUR
 
 
 def test_neighbours_differ_from_the_nearest_points_on_the_map(blobs):
@@ -100,7 +114,7 @@ def test_click_searches_keep_their_results_across_threads(blobs):
 
     def work(i):
         for _ in range(200):
-            found.setdefault(i, set()).add(tuple(explorer.index.neighbors_of(i, 5)[0]))
+            found.setdefault(i, set()).add(tuple(explorer.map_state.exact.neighbors_of(i, 5)[0]))
 
     threads = [threading.Thread(target=work, args=(i,)) for i in (3, 25, 50)]
     for thread in threads:
@@ -111,17 +125,18 @@ def test_click_searches_keep_their_results_across_threads(blobs):
         {i: [truth(i)] for i in (3, 25, 50)}
 
 
-def test_colour_by_label_adds_an_escaped_legend(blobs):
+def test_colour_by_label_gives_one_colour_per_label_and_an_escaped_legend(blobs):
     X, texts, _ = blobs
     labels = ["<b>bold</b>"] * 30 + ["plain"] * 30
     explorer = Explorer(X, texts, labels=labels, method="pca")
-    names = [trace.name for trace in explorer.figure.data[5:]]
-    assert sorted(names) == ["&lt;b&gt;bold&lt;/b&gt;", "plain"]
-    assert len(set(explorer.figure.data[POINTS].marker.color)) == 2
+    legend = explorer.controls.legend.value
+    assert "&lt;b&gt;bold&lt;/b&gt;" in legend and "<b>bold" not in legend and "plain" in legend
+    colour_values = np.asarray(explorer.map.widget.points)[:, 2]
+    assert len(np.unique(colour_values[:30])) == 1 and colour_values[0] != colour_values[59]
     explorer.color_by("none")
-    assert len(explorer.figure.data) == 5
+    assert explorer.controls.legend.value == ""
     explorer.color_by("cluster")
-    assert len(explorer.figure.data) > 5
+    assert "ek-legend-entry" in explorer.controls.legend.value
     with pytest.raises(UnknownNameError, match="Did you mean"):
         explorer.color_by("labell")
 
@@ -132,7 +147,9 @@ def test_metadata_columns_can_label_and_colour(blobs):
     explorer = Explorer(X, texts, labels="group", metadata=meta, method="pca")
     assert list(meta.index[:2]) == [100, 101], "the user's DataFrame must not change"
     explorer.color_by("size")
-    assert explorer.figure.data[POINTS].marker.showscale is True
+    colour_values = np.asarray(explorer.map.widget.points)[:, 2]
+    assert np.all(np.diff(colour_values) >= 0) and colour_values[0] < colour_values[-1], \
+        "a numeric column is a colour scale, in order"
     assert explorer.neighbors_of(0).columns.tolist() == ["index", "score", "item", "group", "size"]
     with pytest.raises(InputError, match="not a metadata column"):
         Explorer(X, texts, labels="nope", metadata=meta, method="pca")
@@ -145,10 +162,13 @@ def test_user_text_is_escaped_in_hover_panel_and_export(hostile, tmp_path):
     explorer = Explorer(X, items, labels=[hostile] * 3 + ["ok"] * 3, method="pca", k=3,
                         title=hostile)
     click(explorer, 0)
-    for shown in (explorer.figure.data[POINTS].hovertext[0], explorer.controls.panel.value,
-                  explorer.figure.layout.title.text):
-        assert "<script" not in shown and "<img src=x" not in shown
-    assert "&lt;" in explorer.controls.panel.value or "<" not in hostile
+    # The panel is data, drawn with textContent by the renderer: the text arrives unchanged.
+    assert explorer.controls.side.panel["item"]["text"] == hostile
+    for widget in (explorer.controls.legend, explorer.widget.children[0]):
+        assert "<script" not in widget.value and "<img src=x" not in widget.value
+    assert "&quot;" not in explorer.controls.legend.value + explorer.widget.children[0].value
+    static = explorer.panel_html(0, [1], [0.5])
+    assert "<script" not in static and "<img src=x" not in static
     page = explorer.to_html(tmp_path / "map.html").read_text(encoding="utf-8")
     assert hostile not in page or "<" not in hostile
     assert "<script>alert" not in page and "<img src=x" not in page
@@ -185,14 +205,16 @@ def test_lasso_selection_reaches_python_as_a_dataframe_and_an_event(pca_explorer
     assert pca_explorer.selected["index"].tolist() == [3, 4, 9]
     assert pca_explorer.selected["item"].tolist() == ["text number 3", "text number 4", "text number 9"]
     assert heard[-1]["index"].tolist() == [3, 4, 9] and traits == [[3, 4, 9]]
-    pca_explorer.figure.data[POINTS]._dispatch_on_deselect(None)
+    assert "text number 9" in pca_explorer.controls.table.value, "the selection table lists them"
+    lasso(pca_explorer, [])  # a click on empty space clears the selection
     assert pca_explorer.selected.empty
 
 
 def test_search_highlights_and_steps_through_matches(pca_explorer):
     found = pca_explorer.search("NUMBER 1")
     assert found.tolist() == [1] + list(range(10, 20))
-    assert len(pca_explorer.figure.data[MATCHES].x) == 11
+    assert pca_explorer.map.widget.selection.tolist() == found.tolist()
+    assert pca_explorer.map.widget.zoom_to.tolist() == found.tolist(), "the map zooms to the matches"
     assert pca_explorer.step_match() == 1 and pca_explorer.step_match() == 10
     assert pca_explorer.step_match(-1) == 1 and pca_explorer.chosen == 1
     assert pca_explorer.search("green").size == 20  # labels are searched too
@@ -209,15 +231,15 @@ def test_query_places_an_embedded_item_among_its_neighbours(blobs):
     explorer = Explorer(X, texts, labels=labels, method="pca", k=4, embedder=LookupEmbedder())
     found = explorer.query("like 25")
     assert found["index"].iloc[0] == 25 and (found[explorer.label_name] == labels[25]).all()
-    assert len(explorer.figure.data[QUERY].x) == 1
-    assert "Query" in explorer.controls.panel.value
+    assert [colour for *_, colour in explorer.map.marks] == [QUERY_COLOUR]
+    assert explorer.controls.side.panel["title"].startswith("Query")
 
 
 def test_one_knn_graph_serves_panel_faithfulness_and_umap(blobs, monkeypatch):
     X, texts, labels = blobs
     calls = []
-    real = NeighborIndex.all_neighbors
-    monkeypatch.setattr(NeighborIndex, "all_neighbors",
+    real = ExactCosine.all_neighbors
+    monkeypatch.setattr(ExactCosine, "all_neighbors",
                         lambda self, k, **kw: calls.append(k) or real(self, k, **kw))
     explorer = Explorer(X, texts, labels=labels, method="umap", background=False, n_neighbors=10)
     assert len(calls) == 1
@@ -237,7 +259,7 @@ def test_umap_not_cached_yet_shows_pca_first_then_umap(blobs):
     first = explorer.shown_method
     coords = explorer.wait_for_map(timeout=120)
     assert first == "pca" and explorer.shown_method == "umap"
-    np.testing.assert_allclose(explorer.figure.data[POINTS].x, coords[:, 0])
+    np.testing.assert_allclose(shown_positions(explorer), coords, rtol=1e-4, atol=1e-4)
     # A second Explorer on the same data finds UMAP in the disk cache at once.
     again = Explorer(X, texts, method="umap", n_neighbors=8)
     assert again.shown_method == "umap" and again.map_state.worker is None
@@ -247,14 +269,14 @@ def test_the_first_map_never_waits_for_the_neighbour_graph(blobs, monkeypatch):
     X, texts, _ = blobs
     X = X * 1.5 + 0.25  # data no other test has cached a graph for
     built_in, release = [], threading.Event()
-    real = NeighborIndex.all_neighbors
+    real = ExactCosine.all_neighbors
 
     def slow_graph(self, k, **kw):
         built_in.append(threading.current_thread().name)
         release.wait(20)  # the graph "takes" until the test has looked at the first map
         return real(self, k, **kw)
 
-    monkeypatch.setattr(NeighborIndex, "all_neighbors", slow_graph)
+    monkeypatch.setattr(ExactCosine, "all_neighbors", slow_graph)
     explorer = Explorer(X, texts, method="umap", n_neighbors=8, k=4)
     assert explorer.shown_method == "pca" and not release.is_set()
     click(explorer, 3)  # clicks work meanwhile, searching the original space directly
@@ -263,7 +285,7 @@ def test_the_first_map_never_waits_for_the_neighbour_graph(blobs, monkeypatch):
     explorer.wait_for_map(timeout=120)
     assert explorer.shown_method == "umap" and built_in == ["embedkit-projection"]
     # The chosen point's highlights moved to the new map with it.
-    np.testing.assert_allclose(explorer.figure.data[CHOSEN].x, explorer.coords[[3], 0])
+    np.testing.assert_allclose(explorer.map.marks[0][:2], explorer.coords[3])
 
 
 def test_a_map_arriving_in_the_background_is_recoloured_by_its_own_faithfulness(blobs):
@@ -275,7 +297,7 @@ def test_a_map_arriving_in_the_background_is_recoloured_by_its_own_faithfulness(
     explorer.wait_for_map(timeout=120)
     assert explorer.shown_method == "tsne"
     assert "failed" not in explorer.controls.status.value, explorer.controls.status.value
-    shown = np.asarray(explorer.figure.data[POINTS].marker.color, dtype=float)
+    shown = np.asarray(explorer.map.scatter._data["_colour"], dtype=float)
     np.testing.assert_allclose(shown, explorer.faithfulness())
     assert not np.array_equal(explorer.faithfulness(), pca_faithfulness)
 
@@ -292,10 +314,9 @@ def test_clicks_during_a_background_map_end_consistent(blobs):
     chosen, coords = explorer.chosen, explorer.coords
     neighbours = explorer.neighbors_of(chosen)["index"].to_numpy()
     assert explorer.shown_method == "tsne"
-    np.testing.assert_allclose(explorer.figure.data[POINTS].x, coords[:, 0])
-    np.testing.assert_allclose(explorer.figure.data[CHOSEN].y, coords[[chosen], 1])
-    np.testing.assert_allclose(explorer.figure.data[NEIGHBOURS].x, coords[neighbours, 0])
-    np.testing.assert_allclose(explorer.figure.data[MATCHES].x, coords[explorer.search("number 2"), 0])
+    np.testing.assert_allclose(shown_positions(explorer), coords, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(explorer.map.marks[0][:2], coords[chosen])
+    assert explorer.map.widget.selection.tolist() == [chosen, *neighbours.tolist()]
 
 
 def test_projection_controls_recompute_and_cache(pca_explorer, monkeypatch):
@@ -324,9 +345,13 @@ def test_image_items_show_thumbnails(tmp_path):
     explorer = Explorer(X, paths, method="pca", k=2)
     assert explorer.kind == "image"
     click(explorer, 1)
-    assert explorer.controls.panel.value.count('src="data:image/png;base64,') == 3
-    explorer._on_hover(None, Points([2], [0], [0], "points", 0), None)
-    assert "data:image/png" in explorer.controls.preview.value
+    panel = explorer.controls.side.panel
+    media = [panel["item"]["media"]] + [row["item"]["media"] for row in panel["neighbours"]]
+    assert all(m.startswith("data:image/png;base64,") for m in media) and len(media) == 3
+    hover(explorer, 2)
+    assert explorer.controls.side.preview["item"]["media"].startswith("data:image/png")
+    hover(explorer, None)
+    assert explorer.controls.side.preview is None, "the preview goes when the pointer leaves"
 
 
 def _wav(path, seconds=0.5, rate=8000):
@@ -343,9 +368,13 @@ def test_audio_items_get_players_and_lengths(tmp_path):
     paths = [_wav(tmp_path / f"clip{i}.wav", 0.25 * (i + 1)) for i in range(5)]
     X = np.random.default_rng(5).normal(size=(5, 3))
     explorer = Explorer(X, paths, method="pca", k=2)
-    assert explorer.kind == "audio" and "(0.5 s)" in explorer.hover[1]
+    assert explorer.kind == "audio"
     click(explorer, 0)
-    assert explorer.controls.panel.value.count('<audio controls preload="none" src="data:audio/wav') == 3
+    panel = explorer.controls.side.panel
+    rows = [panel["item"]] + [row["item"] for row in panel["neighbours"]]
+    assert all(r["media"].startswith("data:audio/wav;base64,") for r in rows) and len(rows) == 3
+    assert panel["item"]["text"].startswith("clip0.wav (0.") and panel["item"]["text"].endswith(" s)")
+    assert explorer.panel_html(0, [1, 2], [0.5, 0.4]).count("<audio") == 3
 
 
 def test_compare_links_clicks_and_selections(blobs):
@@ -356,7 +385,7 @@ def test_compare_links_clicks_and_selections(blobs):
     assert both.right.neighbors_of(12)["index"].tolist() == NeighborIndex(X[:, :6]).neighbors_of(12, 4)[0].tolist()
     lasso(both.right, [1, 2])
     assert both.left.selected["index"].tolist() == [1, 2]
-    assert list(both.left.figure.data[POINTS].selectedpoints) == [1, 2]
+    assert both.left.map.widget.selection.tolist() == [1, 2]
     overlap = both.neighbor_overlap()
     assert overlap.shape == (60,) and 0 <= overlap.min() and overlap.max() <= 1
     with pytest.raises(InputError, match="same items"):

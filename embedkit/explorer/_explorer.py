@@ -1,19 +1,21 @@
 """The Explorer: an embedding map where every point can be inspected, searched and compared.
 
-Shown in a notebook it is one ipywidgets layout around a plotly
-``FigureWidget``: hover a point to preview its item, click it to see the item
-and its nearest neighbours in the ORIGINAL embedding space (not on the map,
-which distorts them), highlighted on the map. Colour by a label, a metadata
-column, a cluster, or by faithfulness (how many of a point's neighbours the
-map kept). Search, lasso/box selection (``explorer.selected``), a query box
+Shown in a notebook it is one ipywidgets layout around a jupyter-scatter map
+(WebGL, binary data: 100,000s of points stay interactive): hover a point to
+preview its item, click it to see the item and its nearest neighbours in the
+ORIGINAL embedding space (not on the map, which distorts them), highlighted on
+the map. Colour by a label, a metadata column, a cluster, or by faithfulness
+(how many of a point's neighbours the map kept). Search (the map zooms to the
+matches), lasso selection (``explorer.selected``, ``on_select``), a query box
 with an attached embedder, projection controls and standalone HTML export.
 
-This module wires the parts together: :mod:`embedkit.mapstate` (the k-NN graph,
-the projections, faithfulness), :mod:`embedkit.itemtable` (items, labels,
-metadata), :mod:`embedkit.mapfigure` and :mod:`embedkit.explorer_ui` (figure, widgets).
-A first map never waits for UMAP or the graph: PCA shows while they compute in a
-background thread. Maps arriving from it are swapped in under the figure lock,
-which every figure change takes, and nothing waits for that thread while holding it.
+This module wires the parts together: :mod:`._mapstate` (search, k-NN graph,
+projections, faithfulness), :mod:`._items` (items, labels, metadata),
+:mod:`._mapview` (the map), :mod:`._panel` (the side panel) and
+:mod:`._controls` (the widgets). A first map never waits for UMAP or the graph:
+PCA shows while they compute in a background thread. Maps arriving from it are
+swapped in under the map lock, which every map change takes, and nothing waits
+for that thread while holding it.
 
 >>> import numpy as np
 >>> from embedkit import Explorer
@@ -34,11 +36,13 @@ import pandas as pd
 import traitlets
 
 from embedkit.errors import InputError, UnknownNameError, closest_names
-from embedkit.explorer_ui import ExplorerControls, neighbour_panel
-from embedkit.itemtable import ItemTable
-from embedkit.mapfigure import CHOSEN, MATCHES, NEIGHBOURS, POINTS, QUERY, build_figure
-from embedkit.mapstate import DEFAULT_PARAMS, MapState, projection_settings
-from embedkit.previews import ITEM_KINDS, guess_kind, hover_text, item_html
+from embedkit.explorer._controls import ExplorerControls
+from embedkit.explorer._items import ItemTable
+from embedkit.explorer._mapfigure import CHOSEN_COLOUR, QUERY_COLOUR
+from embedkit.explorer._mapstate import DEFAULT_PARAMS, MapState, projection_settings
+from embedkit.explorer._mapview import MapView
+from embedkit.explorer._panel import panel_data, preview_data, static_panel_html
+from embedkit.explorer._previews import ITEM_KINDS, guess_kind
 from embedkit.projection import PROJECTION_METHODS
 from embedkit.validation import check_embeddings, check_k
 
@@ -50,11 +54,19 @@ class Explorer(traitlets.HasTraits):
 
     Parameters: ``items`` are texts, image paths/arrays or audio paths
     (``kind`` "text" | "image" | "audio", guessed if None); ``labels`` a
-    sequence or a ``metadata`` column name; ``metadata`` a DataFrame with one
-    row per item; ``method`` "umap" | "pca" | "tsne"; ``k`` neighbours shown on
-    click; ``embedder`` (fitted, with ``transform``) enables the query box.
+    sequence or a ``metadata`` column name; ``show_label_names`` draws each
+    label's name at the centre of its points (e.g. cluster names);
+    ``metadata`` a DataFrame with one row per item; ``method`` "umap" | "pca" |
+    "tsne"; ``k`` neighbours shown on click; ``embedder`` (fitted, with
+    ``transform``) enables the query box; ``index`` (any object with
+    ``search(queries, k) -> (scores, ids)``, e.g. a faiss index) answers the
+    query box and the neighbour panel instead of exact search; ``map_size``
+    the map's width and height in pixels.
 
-    Observe ``selected_indices`` (lasso/box selection) or ``chosen`` (click)
+    The Explorer keeps its own float32 copy of ``embeddings`` (read-only), so
+    changing the caller's array later cannot change the map.
+
+    Observe ``selected_indices`` (lasso selection) or ``chosen`` (click)
     with ``explorer.observe(callback, names="selected_indices")``.
 
     >>> import numpy as np
@@ -63,13 +75,15 @@ class Explorer(traitlets.HasTraits):
     ['a', 'b']
     """
 
-    selected_indices = traitlets.List(help="rows picked by lasso or box selection")
+    selected_indices = traitlets.List(help="rows picked by lasso selection")
     chosen = traitlets.Int(None, allow_none=True, help="the clicked point, or None")
 
     def __init__(self, embeddings: Any, items: Any, labels: Any = None, metadata: Any = None,
                  kind: str | None = None, method: str = "umap", k: int = 8, embedder: Any = None,
                  title: str | None = None, color: str | None = None, random_state: int = 0,
-                 faithfulness_k: int = 10, background: bool = True, **params: Any):
+                 faithfulness_k: int = 10, background: bool = True,
+                 show_label_names: bool = False, index: Any = None, map_size: int = 520,
+                 **params: Any):
         super().__init__()
         self.X = self._check_embeddings(embeddings)
         n = len(self.X)
@@ -82,9 +96,14 @@ class Explorer(traitlets.HasTraits):
         if method not in PROJECTION_METHODS:
             raise UnknownNameError(f"Unknown projection method {method!r}."
                                    f"{closest_names(str(method), PROJECTION_METHODS)}")
+        if show_label_names and self.labels is None:
+            raise InputError("show_label_names=True needs labels=... (one name per point).")
+        if isinstance(map_size, bool) or not isinstance(map_size, int) or not 200 <= map_size <= 2000:
+            raise InputError(f"map_size is the map's side in pixels, 200 to 2000; got {map_size!r}.")
         self.k = check_k(k, n - 1)
         self.faithfulness_k = check_k(faithfulness_k, n - 1, name="faithfulness_k")
         self.embedder, self.title, self.background = embedder, title or "", background
+        self.show_label_names = bool(show_label_names)
         self._selection_callbacks: list[Callable[[pd.DataFrame], None]] = []
         self._matches, self._match_pos = np.array([], dtype=int), -1
         unknown = set(params) - set(DEFAULT_PARAMS)
@@ -93,19 +112,15 @@ class Explorer(traitlets.HasTraits):
                              f"{', '.join(DEFAULT_PARAMS)}.")
         self.map_state = MapState(self.X, self.k, self.faithfulness_k, {
             "method": method, "random_state": random_state,
-            **{key: params.get(key, value) for key, value in DEFAULT_PARAMS.items()}})
-        self.index = self.map_state.index
-        self.hover = [hover_text(item, self.kind, None if self.labels is None else self.labels[i])
-                      for i, item in enumerate(self.items)]
-        self._figure_lock = threading.RLock()
+            **{key: params.get(key, value) for key, value in DEFAULT_PARAMS.items()}}, index=index)
+        self._map_lock = threading.RLock()
         self._map = self.map_state.first_coords(background)  # (settings, coords), swapped whole
-        self.figure = build_figure(self.coords, self.hover, self.title)
-        points = self.figure.data[POINTS]
-        points.on_click(self._on_click)
-        points.on_selection(self._on_selection)
-        points.on_deselect(self._on_deselect)
-        points.on_hover(self._on_hover)
-        self.controls = ExplorerControls(self)
+        self._query_mark: tuple[float, float] | None = None
+        self.map = MapView(self.coords, width=map_size, height=map_size, on_click=self._on_click,
+                           on_lasso=self.set_selection, on_hover=self._on_hover)
+        if self.show_label_names:
+            self.map.label_names(self.labels)
+        self.controls = ExplorerControls(self, map_size)
         self.widget = self.controls.layout
         self.color_by(color or (self.label_name if self.labels is not None else None))
         if self.shown_method != method:
@@ -133,10 +148,14 @@ class Explorer(traitlets.HasTraits):
     # ----- input checks -------------------------------------------------------------------
     @staticmethod
     def _check_embeddings(embeddings: Any) -> np.ndarray:
-        if np.ndim(embeddings) == 2 and np.shape(embeddings)[0] == 1:
-            raise InputError("A map needs at least 2 points, got 1. Pass more embeddings; "
+        X = check_embeddings(embeddings)  # first: a ragged list gets a clear error, not numpy's
+        if len(X) < 2:
+            raise InputError(f"A map needs at least 2 points, got {len(X)}. Pass more embeddings; "
                              "to look at one item, use embedkit.nearest_neighbors.")
-        return check_embeddings(embeddings, min_rows=2)
+        if isinstance(embeddings, np.ndarray) and np.may_share_memory(X, embeddings):
+            X = X.copy()  # the caller may edit their array; the map and its index must not change
+        X.flags.writeable = False
+        return X
 
     # ----- the data table ----------------------------------------------------------------
     @property
@@ -155,7 +174,7 @@ class Explorer(traitlets.HasTraits):
         """Every point's ``k`` nearest other points (exact cosine): ``(indices, scores)``.
 
         Computed once, cached on disk, and reused by the neighbour panel, the
-        faithfulness score, UMAP and the HTML export (see :mod:`embedkit.mapstate`).
+        faithfulness score, UMAP and the HTML export (see :mod:`._mapstate`).
         """
         return self.map_state.knn_graph(k)
 
@@ -171,10 +190,9 @@ class Explorer(traitlets.HasTraits):
         return int(i)
 
     # ----- clicks, hovers and selections -------------------------------------------------
-    def _on_click(self, trace: Any, points: Any, state: Any) -> None:
-        """Plotly calls this on a click; the first clicked point is chosen."""
-        if points.point_inds:
-            self._choose(self._check_point(points.point_inds[0]))  # no DataFrame: nobody reads it
+    def _on_click(self, i: int) -> None:
+        """The map reports a click on point ``i``."""
+        self._choose(self._check_point(i))  # no DataFrame: nobody reads it
 
     def select(self, i: int) -> pd.DataFrame:
         """Choose point ``i``: fill the side panel, highlight it and its neighbours; return them."""
@@ -182,53 +200,57 @@ class Explorer(traitlets.HasTraits):
 
     def _choose(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         indices, scores = self.map_state.neighbors(i, self.k)
-        panel = self.panel_html(i, indices, scores)
-        with self._figure_lock:
-            with self.figure.batch_update():
-                self._highlight(i, indices)
-            self.controls.show_panel(panel)
+        panel = panel_data(self.items, self.labels, self.kind, i, indices, scores)
+        with self._map_lock:
+            self._query_mark = None
+            self.controls.show_panel(panel)  # first: the browser draws messages in order
+            self._highlight(i, indices)
             self.chosen = i
         return indices, scores
 
     def _highlight(self, i: int | None, indices: Any) -> None:
-        """Ring point ``i`` and its neighbours on the map shown now (under the figure lock)."""
+        """Mark point ``i`` and its neighbours on the map shown now (under the map lock)."""
         coords = self.coords
-        chosen = [] if i is None else [i]
-        self.figure.data[CHOSEN].update(x=coords[chosen, 0], y=coords[chosen, 1])
-        self.figure.data[NEIGHBOURS].update(x=coords[indices, 0], y=coords[indices, 1])
+        marks = [] if i is None else [(float(coords[i, 0]), float(coords[i, 1]), CHOSEN_COLOUR)]
+        if self._query_mark is not None:
+            marks.append((*self._query_mark, QUERY_COLOUR))
+        self.map.mark(marks)
+        self.map.show(([] if i is None else [i]) + [int(j) for j in indices])
+
+    def panel(self, i: int) -> dict:
+        """The side panel's content for point ``i`` as data (what the widget and the export draw)."""
+        i = self._check_point(i)
+        indices, scores = self.map_state.neighbors(i, self.k)
+        return panel_data(self.items, self.labels, self.kind, i, indices, scores)
 
     def panel_html(self, i: int | None, indices: Any, scores: Any, query_item: Any = None) -> str:
-        """The side panel's HTML: the item (or a query) and its neighbours, all escaped."""
-        return neighbour_panel(self, i, indices, scores, query_item)
+        """The side panel as static, escaped HTML (to print or save; the widget draws it live)."""
+        return static_panel_html(panel_data(self.items, self.labels, self.kind, i, indices, scores,
+                                            query_item))
 
-    def _on_hover(self, trace: Any, points: Any, state: Any) -> None:
-        if self.kind != "text" and points.point_inds:
-            self.controls.show_preview(item_html(self.items[points.point_inds[0]], self.kind, 96))
-
-    def _on_selection(self, trace: Any, points: Any, selector: Any) -> None:
-        self.set_selection(points.point_inds)
-
-    def _on_deselect(self, trace: Any, points: Any) -> None:
-        self.set_selection([])
+    def _on_hover(self, i: int | None) -> None:
+        """The pointer rests on point ``i`` (None: on no point): fetch its preview."""
+        self.controls.show_preview(None if i is None else
+                                   preview_data(self.items, self.labels, self.kind, i))
 
     def set_selection(self, indices: Any) -> pd.DataFrame:
         """Make ``indices`` the selection (as the lasso does) and tell every observer."""
         indices = sorted({self._check_point(int(i)) for i in indices})
         self.selected_indices = indices
         frame = self.selected
-        self.controls.show_status(f"{len(indices)} point(s) selected: see explorer.selected")
+        self.controls.show_selection(frame)
         for callback in self._selection_callbacks:
             callback(frame)
         return frame
 
     def show_selection(self, indices: Any) -> None:
         """Draw ``indices`` as the map's selection (as a lasso would, without the events)."""
-        with self._figure_lock:
-            self.figure.data[POINTS].selectedpoints = [int(i) for i in indices] or None
+        with self._map_lock:
+            self.map.show(indices)
 
     @property
     def selected(self) -> pd.DataFrame:
-        """The lasso/box selection as a DataFrame (index, item, labels, metadata)."""
+        """The lasso selection as a DataFrame (index, item, labels, metadata)."""
         return self._rows(self.selected_indices)
 
     def on_select(self, callback: Callable[[pd.DataFrame], None]) -> None:
@@ -237,11 +259,13 @@ class Explorer(traitlets.HasTraits):
 
     # ----- search and query --------------------------------------------------------------
     def search(self, text: str) -> np.ndarray:
-        """Highlight the points whose item, label or metadata contains ``text`` (any case)."""
+        """Highlight the points whose item, label or metadata contains ``text`` (any case) and
+        zoom the map to them."""
         matches = self.table.search(text)
-        with self._figure_lock:
+        with self._map_lock:
             self._matches, self._match_pos = matches, -1
-            self.figure.data[MATCHES].update(x=self.coords[matches, 0], y=self.coords[matches, 1])
+            self.map.show(matches)
+            self.map.zoom_to(matches)
         self.controls.show_matches(len(matches))
         return matches
 
@@ -252,6 +276,7 @@ class Explorer(traitlets.HasTraits):
         self._match_pos = (self._match_pos + step) % len(self._matches)
         chosen = int(self._matches[self._match_pos])
         self.select(chosen)
+        self.map.zoom_to([chosen, *self.map_state.neighbors(chosen, self.k)[0]])
         self.controls.show_matches(len(self._matches), self._match_pos)
         return chosen
 
@@ -265,17 +290,19 @@ class Explorer(traitlets.HasTraits):
             raise InputError("This Explorer has no embedder: create it with embedder=... "
                              "(the model that made the embeddings) to use the query box.")
         vector = np.asarray(self.embedder.transform([item]), dtype=np.float32)
-        if vector.shape[-1] != self.X.shape[1]:
+        if vector.ndim != 2 or vector.shape[-1] != self.X.shape[1]:
             raise InputError(f"The embedder gives {vector.shape[-1]} dimensions but the map's "
                              f"embeddings have {self.X.shape[1]}: attach the same model.")
-        indices, scores = self.index.query(vector[0], self.k)
+        indices, scores = self.map_state.query(vector[0], self.k)
         weights = np.clip(scores, 1e-6, None)
-        with self._figure_lock, self.figure.batch_update():
+        with self._map_lock:
             coords = self.coords
             where = (coords[indices] * weights[:, None]).sum(axis=0) / weights.sum()
-            self.figure.data[QUERY].update(x=[where[0]], y=[where[1]])
-            self.figure.data[NEIGHBOURS].update(x=coords[indices, 0], y=coords[indices, 1])
-        self.controls.show_panel(self.panel_html(None, indices, scores, query_item=item))
+            self._query_mark = (float(where[0]), float(where[1]))
+            self._highlight(None, indices)
+            self.chosen = None
+        self.controls.show_panel(panel_data(self.items, self.labels, self.kind, None, indices,
+                                            scores, query_item=item))
         return self._rows(indices, scores)
 
     # ----- colour -------------------------------------------------------------------------
@@ -300,7 +327,7 @@ class Explorer(traitlets.HasTraits):
                 values, score = self.faithfulness(), self.faithfulness_score()
             else:
                 values = self.table.column(name)
-            with self._figure_lock:
+            with self._map_lock:
                 if self._map is shown:  # else a new map arrived meanwhile: score that one
                     self.color_name = name
                     self.controls.apply_colors(name, values, score)
@@ -315,7 +342,7 @@ class Explorer(traitlets.HasTraits):
                        **params: Any) -> None:
         """Recompute the map with another method/parameters (cached in memory and on disk)."""
         settings = projection_settings(self.projection, method, **params)
-        with self._figure_lock:  # a map arriving now sees the new request
+        with self._map_lock:  # a map arriving now sees the new request
             self.projection = settings
         background = self.background if background is None else background
         found = self.map_state.cached(settings, compute_graph=not background)
@@ -334,23 +361,20 @@ class Explorer(traitlets.HasTraits):
     def _show(self, settings: dict, coords: np.ndarray) -> None:
         """Swap a map in, with its highlights moved along (called from the background thread too).
 
-        The chosen point and search matches are redrawn here rather than by
-        :meth:`select`, so this thread never sets a trait (whose observers, such
-        as a linked map, belong to the kernel's own thread).
+        The chosen point is redrawn here rather than by :meth:`select`, so this
+        thread never sets a trait of the Explorer (whose observers, such as a
+        linked map, belong to the kernel's own thread).
         """
         self.map_state.remember(settings, coords)
-        with self._figure_lock:
+        with self._map_lock:
             if settings != self.projection:
                 return  # a newer request replaced this one
             self._map = (dict(settings), coords)
             chosen = self.chosen
             indices = [] if chosen is None else self.map_state.neighbors(chosen, self.k)[0]
-            with self.figure.batch_update():
-                self.figure.data[POINTS].update(x=coords[:, 0], y=coords[:, 1])
-                self.figure.data[MATCHES].update(x=coords[self._matches, 0],
-                                                 y=coords[self._matches, 1])
-                self.figure.data[QUERY].update(x=[], y=[])  # placed on the old map
-                self._highlight(chosen, indices)
+            self._query_mark = None  # placed on the old map
+            self.map.move(coords)
+            self._highlight(chosen, indices)
         if self.color_name == "faithfulness":
             self.color_by("faithfulness")
         self.controls.show_status(f"Map: {settings['method'].upper()}"
@@ -364,7 +388,7 @@ class Explorer(traitlets.HasTraits):
     def faithfulness(self, k: int | None = None) -> np.ndarray:
         """Per point: the fraction of its k high-D neighbours that are among its k map neighbours.
 
-        Above ``mapstate.GRAPH_MAX_POINTS`` a seeded sample is scored; the others get NaN.
+        Above ``GRAPH_MAX_POINTS`` (see :mod:`._mapstate`) a seeded sample is scored; the others get NaN.
         """
         self.wait_for_map()
         settings, coords = self._map
@@ -377,11 +401,11 @@ class Explorer(traitlets.HasTraits):
         return self.map_state.faithfulness_score(coords, settings, k)
 
     # ----- display and export -------------------------------------------------------------
-    def to_html(self, path: Any) -> Any:
+    def to_html(self, path: Any, title: str | None = None) -> Any:
         """Write a standalone, offline HTML page of this map (click shows neighbours)."""
-        from embedkit.export import export_html
+        from embedkit.explorer._export import export_html
 
-        return export_html(self, path)
+        return export_html(self, path, title=title)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

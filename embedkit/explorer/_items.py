@@ -5,7 +5,7 @@ of a point, the lasso selection), searches it, and colours by its columns.
 The user's own DataFrame is copied, never changed.
 
 >>> import pandas as pd
->>> from embedkit.itemtable import ItemTable
+>>> from embedkit.explorer._items import ItemTable
 >>> table = ItemTable(["a cat", "a dog"], labels="animal",
 ...                   metadata=pd.DataFrame({"animal": ["cat", "dog"]}))
 >>> table.rows([1])[["index", "item", "animal"]].values.tolist()

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
-from embedkit.explorer import Explorer
+from embedkit.explorer._explorer import Explorer
 
 __all__ = ["Comparison", "compare"]
 
@@ -45,7 +45,9 @@ class Comparison:
                         names="chosen")
             one.observe(lambda change, other=other: self._mirror_selection(other, change["new"]),
                         names="selected_indices")
-        self.widget = w.HBox([left.widget, right.widget])
+        # Wraps instead of overflowing: two 1600 px-wide maps never get cut off on the right.
+        self.widget = w.HBox([left.widget, right.widget],
+                             layout=w.Layout(flex_flow="row wrap", max_width="100%"))
 
     def _mirror_choice(self, other: Explorer, i: int | None) -> None:
         if self._busy or i is None or other.chosen == i:
@@ -90,6 +92,7 @@ def compare(left: Any, right: Any, items: Any = None, titles: tuple[str, str] | 
     (12,)
     """
     titles = titles or ("left", "right")
+    explorer_args.setdefault("map_size", 360)  # two maps and their panels fit a 1600 px window
     if not isinstance(left, Explorer):
         if items is None:
             raise InputError("Pass items= (one per row) when comparing two embedding arrays.")

@@ -14,7 +14,7 @@ to the figure and the controls.
 - Per-point faithfulness of a map and seeded k-means clusters.
 
 >>> import numpy as np
->>> from embedkit.mapstate import MapState
+>>> from embedkit.explorer._mapstate import MapState
 >>> state = MapState(np.random.default_rng(0).normal(size=(20, 4)), k=3)
 >>> state.neighbors(0, 3)[0].shape
 (3,)
@@ -32,17 +32,20 @@ import numpy as np
 from embedkit.cache import cached_array, content_hash
 from embedkit.errors import InputError
 from embedkit.faithfulness import kept_neighbor_fraction, trustworthiness_score
-from embedkit.neighbors import NeighborIndex
+from embedkit.explorer._search import ExactCosine, UserIndex
 from embedkit.projection import PROJECTION_METHODS, cached_projection, project
 from embedkit.validation import check_k
 
 __all__ = ["DEFAULT_PARAMS", "FAITHFULNESS_SAMPLE", "GRAPH_MAX_POINTS", "MapState",
-           "projection_settings"]
+           "SAMPLED_FIT_POINTS", "projection_settings"]
 
 #: Above this many points the exact all-pairs k-NN graph is too slow to build
 #: on a laptop: clicks query directly, UMAP searches itself, faithfulness samples.
 GRAPH_MAX_POINTS = 20_000
 FAITHFULNESS_SAMPLE = 3_000
+#: Above this many points PCA and k-means are fitted on a seeded sample of this
+#: size and applied block by block: a full fit copies the whole matrix again.
+SAMPLED_FIT_POINTS = 100_000
 DEFAULT_PARAMS = {"n_neighbors": 15, "min_dist": 0.1, "perplexity": 30.0}
 _METHOD_PARAMS = {"umap": ("n_neighbors", "min_dist"), "tsne": ("perplexity",), "pca": ()}
 
@@ -106,9 +109,11 @@ class MapState:
     """
 
     def __init__(self, X: np.ndarray, k: int = 8, faithfulness_k: int = 10,
-                 settings: dict | None = None):
+                 settings: dict | None = None, index: Any = None):
         self.X = X
-        self.index = NeighborIndex(X)
+        self.exact = ExactCosine(X)
+        #: answers clicks and queries: the user's index if one was given, else exact search
+        self.search_index = self.exact if index is None else UserIndex(index, X)
         self.k, self.faithfulness_k = k, faithfulness_k
         self.settings = dict(settings or {"method": "pca", "random_state": 0, **DEFAULT_PARAMS})
         self.worker: threading.Thread | None = None
@@ -146,7 +151,7 @@ class MapState:
         return indices[:, :width], scores[:, :width]
 
     def _load_graph(self, need: int, compute: bool) -> tuple[np.ndarray, np.ndarray] | None:
-        key = content_hash("knn-graph", self.index.unit_, need)
+        key = content_hash("knn-graph-cosine", self.X, need)
         if not compute:
             indices, scores = _from_disk(key + "-indices"), _from_disk(key + "-scores")
             return None if indices is None or scores is None else (indices, scores)
@@ -154,18 +159,25 @@ class MapState:
 
         def part(name: str) -> np.ndarray:
             if not parts:
-                parts["indices"], parts["scores"] = self.index.all_neighbors(need)
+                parts["indices"], parts["scores"] = self.exact.all_neighbors(need)
             return parts[name]
 
         return (cached_array(key + "-indices", lambda: part("indices")),
                 cached_array(key + "-scores", lambda: part("scores")))
 
     def neighbors(self, i: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Point ``i``'s ``k`` nearest others: from the graph when it is there, else searched."""
+        """Point ``i``'s ``k`` nearest others: from the graph when it is there, else searched
+        (by the user's index when one was given)."""
         graph = self._graph
-        if graph is not None and graph[0].shape[1] >= k:
+        if self.search_index is self.exact and graph is not None and graph[0].shape[1] >= k:
             return graph[0][i, :k], graph[1][i, :k]
-        return self.index.neighbors_of(i, k)
+        return self.search_index.neighbors_of(i, k)
+
+    def query(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` rows nearest a query ``vector``: ``(indices, scores)``."""
+        scores, ids = self.search_index.search(vector[None, :], k)
+        keep = (ids[0] >= 0) & (ids[0] < len(self.X))
+        return ids[0][keep], scores[0][keep]
 
     def clusters(self, n_clusters: int = 8) -> np.ndarray:
         """Seeded k-means clusters of the (unit) embeddings, computed once."""
@@ -174,8 +186,31 @@ class MapState:
 
             n_clusters = min(n_clusters, len(self.X))
             model = KMeans(n_clusters=n_clusters, random_state=0, n_init=3)
-            self._clusters = model.fit_predict(self.index.unit_)
+            model.fit(self.exact.unit_rows(self._fit_rows()))
+            self._clusters = np.concatenate([model.predict(self.exact.unit_rows(block))
+                                             for block in self._blocks()])
         return self._clusters
+
+    def _fit_rows(self) -> Any:
+        """Every row, or above :data:`SAMPLED_FIT_POINTS` a seeded sample of them."""
+        n = len(self.X)
+        if n <= SAMPLED_FIT_POINTS:
+            return slice(None)
+        return np.sort(np.random.default_rng(0).choice(n, SAMPLED_FIT_POINTS, replace=False))
+
+    def _blocks(self, rows: int = 65_536) -> list[slice]:
+        return [slice(start, start + rows) for start in range(0, len(self.X), rows)]
+
+    def _sampled_pca(self, random_state: int) -> np.ndarray:
+        """PCA fitted on a seeded sample, applied block by block (large maps: no second copy)."""
+        from sklearn.decomposition import PCA
+
+        def fit() -> np.ndarray:
+            model = PCA(n_components=2, random_state=random_state).fit(self.X[self._fit_rows()])
+            return np.concatenate([model.transform(self.X[block]) for block in self._blocks()])
+
+        key = content_hash("sampled-pca", self.X, random_state, SAMPLED_FIT_POINTS)
+        return np.asarray(cached_array(key, fit), dtype=np.float32)
 
     # ----- projections --------------------------------------------------------------------
     @staticmethod
@@ -196,6 +231,8 @@ class MapState:
         """Project with ``settings`` (from the disk cache when there)."""
         method = settings["method"]
         params = {p: settings[p] for p in _METHOD_PARAMS[method]}
+        if method == "pca" and len(self.X) > SAMPLED_FIT_POINTS:
+            return self._sampled_pca(settings["random_state"])
         knn = self._umap_graph(settings)
         with _one_thread(method):
             return project(self.X, method=method, random_state=settings["random_state"], knn=knn,
@@ -212,6 +249,8 @@ class MapState:
         if key in self._projections:
             return self._projections[key]
         method = settings["method"]
+        if method == "pca" and len(self.X) > SAMPLED_FIT_POINTS:
+            return None  # quick to compute; hashing is most of a cache lookup's cost
         knn = None
         if self._uses_graph(settings, len(self.X)):
             knn = self.knn_graph(max(self.k, settings["n_neighbors"] - 1), compute=compute_graph)
@@ -277,7 +316,7 @@ class MapState:
             else:
                 rows = np.sort(np.random.default_rng(0).choice(len(self.X), FAITHFULNESS_SAMPLE,
                                                                replace=False))
-                high = np.vstack([self.index.neighbors_of(int(r), k)[0] for r in rows])
+                high = np.vstack([self.exact.neighbors_of(int(r), k)[0] for r in rows])
                 values = np.full(len(self.X), np.nan, dtype=np.float32)
                 values[rows] = kept_neighbor_fraction(high, coords, k, rows=rows)
             self._faithfulness[key] = values

@@ -1,9 +1,14 @@
-"""The ipywidgets around an Explorer's map: controls, side panel, status line.
+"""The ipywidgets around an Explorer's map: controls, legend, side panel, status line.
 
-Kept apart from :mod:`embedkit.explorer` so the Explorer's logic (neighbours,
+Kept apart from :mod:`._explorer` so the Explorer's logic (neighbours,
 selection, projection) reads without widget plumbing. Every widget here only
 forwards to a public Explorer method, so whatever a learner can click, a test
 or a notebook cell can call.
+
+Layout, compact so a 1000 px tall window shows it whole: one row of controls
+and the status line above the map; the legend and the side panel (hover
+preview, then the clicked point's neighbours) beside it; projection settings
+and the selection table folded below.
 """
 
 from __future__ import annotations
@@ -13,55 +18,39 @@ from typing import Any
 
 import numpy as np
 
-from embedkit.mapfigure import POINTS, color_values, legend_traces
-from embedkit.previews import hover_text, item_html
+from embedkit.explorer._mapfigure import color_values
+from embedkit.explorer._panel import PanelView
 
-__all__ = ["ExplorerControls", "PANEL_CSS", "neighbour_panel"]
+__all__ = ["ExplorerControls"]
 
-PANEL_CSS = """<style>
-.ek-panel {font-size: 13px; line-height: 1.35; overflow-wrap: anywhere;}
-.ek-panel h4 {margin: 4px 0;}
-.ek-neighbours {padding-left: 18px; margin: 0;}
-.ek-neighbour {margin-bottom: 6px;}
-.ek-score {font-family: monospace; background: #eef; padding: 0 3px;}
-.ek-image {max-width: 100%; image-rendering: auto; display: block;}
-.ek-missing {color: #a00;}
-</style>"""
+_SIDE_WIDTH = 330
 
 
-def neighbour_panel(explorer: Any, i: int | None, indices: Any, scores: Any,
-                    query_item: Any = None) -> str:
-    """The side panel's HTML: point ``i`` (or a query) and its neighbours, all escaped."""
-    items, labels, kind = explorer.items, explorer.labels, explorer.kind
-    head = item_html(items[i] if i is not None else query_item, kind, size=192)
-    title = f"Point {i}" if i is not None else "Query"
-    if i is not None and labels is not None:
-        title += f" · {hover_text(labels[i], 'text', width=60)}"
-    rows = []
-    for rank, (j, score) in enumerate(zip(indices, scores), start=1):
-        label = "" if labels is None else f" <i>{hover_text(labels[j], 'text', width=40)}</i>"
-        rows.append(f'<li class="ek-neighbour" data-index="{int(j)}"><b>{rank}.</b> '
-                    f'<span class="ek-score">{float(score):.3f}</span> #{int(j)}{label}'
-                    f'{item_html(items[j], kind, size=72)}</li>')
-    return (f'<div class="ek-panel"><h4>{title}</h4>{head}<h4>{len(rows)} nearest neighbours '
-            f'(cosine, original space)</h4><ol class="ek-neighbours">{"".join(rows)}</ol></div>')
+def _legend_html(entries: list[tuple[str, str]], title: str = "") -> str:
+    # Names are user data: escaped for HTML text (no &quot; where no attribute is involved).
+    rows = "".join(f'<div class="ek-legend-entry" style="white-space:nowrap;overflow:hidden;'
+                   f'text-overflow:ellipsis"><span style="display:inline-block;width:10px;height:10px;'
+                   f'border-radius:5px;background:{colour};margin-right:4px"></span>'
+                   f'{html.escape(name, quote=False)}</div>' for name, colour in entries)
+    head = f"<b>{html.escape(title, quote=False)}</b>" if title else ""
+    return f'<div class="ek-legend" style="font-size:12px;columns:2;max-height:120px;overflow-y:auto">{head}{rows}</div>'
 
 
 class ExplorerControls:
     """Builds the layout and turns widget events into Explorer calls."""
 
-    def __init__(self, explorer: Any):
+    def __init__(self, explorer: Any, map_size: int = 520):
         import ipywidgets as w
 
         self.explorer = explorer
         self._score = ""
         settings = explorer.projection
         self.colour = w.Dropdown(options=explorer.color_options(), description="Colour",
-                                 layout=w.Layout(width="230px"))
-        self.search_box = w.Text(placeholder="search items, labels…", layout=w.Layout(width="200px"),
+                                 layout=w.Layout(width="210px"))
+        self.search_box = w.Text(placeholder="search items, labels…", layout=w.Layout(width="180px"),
                                  continuous_update=False)
-        self.previous = w.Button(description="◀", layout=w.Layout(width="36px"), tooltip="previous match")
-        self.next = w.Button(description="▶", layout=w.Layout(width="36px"), tooltip="next match")
+        self.previous = w.Button(description="◀", layout=w.Layout(width="34px"), tooltip="previous match")
+        self.next = w.Button(description="▶", layout=w.Layout(width="34px"), tooltip="next match")
         self.matches = w.HTML("")
         self.method = w.Dropdown(options=[("UMAP", "umap"), ("PCA", "pca"), ("t-SNE", "tsne")],
                                  value=settings["method"], description="Method",
@@ -78,11 +67,12 @@ class ExplorerControls:
         self.query_box = w.Text(placeholder="type a text (or a file path) to place it",
                                 layout=w.Layout(width="330px"), continuous_update=False)
         self.query_button = w.Button(description="Place query")
-        self.panel = w.HTML(PANEL_CSS + "<i>Click a point to see its nearest neighbours.</i>",
-                            layout=w.Layout(width="340px", max_height="560px", overflow="auto"))
-        self.preview = w.HTML("", layout=w.Layout(width="340px"))
+        self.side = PanelView(layout=w.Layout(width=f"{_SIDE_WIDTH}px"))
+        self.legend = w.HTML("", layout=w.Layout(width=f"{_SIDE_WIDTH}px"))
         self.status = w.HTML("")
         self.score = w.HTML("")
+        self.table = w.HTML("<i>Lasso some points (the lasso button left of the map) to list "
+                            "them here.</i>")
 
         self._syncing = False
         self.colour.observe(lambda change: None if self._syncing else explorer.color_by(change["new"]),
@@ -96,15 +86,20 @@ class ExplorerControls:
 
         projection = w.VBox([w.HBox([self.method, self.seed, self.recompute]),
                              w.HBox([self.n_neighbors, self.min_dist]), self.perplexity])
-        tools = w.Accordion(children=[projection], titles=("Projection settings",))
+        tools = w.Accordion(children=[projection, self.table],
+                            titles=("Projection settings", "Selection table"))
         tools.selected_index = None
-        rows = [w.HBox([self.colour, self.search_box, self.previous, self.next, self.matches])]
+        rows = [w.HBox([self.colour, self.search_box, self.previous, self.next, self.matches],
+                       layout=w.Layout(flex_flow="row wrap"))]
         if explorer.embedder is not None:
             rows.append(w.HBox([self.query_box, self.query_button]))
-        side = w.VBox([self.preview, self.panel])
-        title = w.HTML(f"<b>{html.escape(explorer.title)}</b>") if explorer.title else w.HTML("")
-        self.layout = w.VBox([title, *rows, w.HBox([explorer.figure, side]), self.score,
-                              self.status, tools])
+        title = (w.HTML(f"<b>{html.escape(explorer.title, quote=False)}</b>") if explorer.title
+                 else w.HTML(""))
+        side = w.VBox([self.legend, self.side])
+        width = map_size + _SIDE_WIDTH + 24
+        self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]),
+                              w.HBox([explorer.map.widget, side]), tools],
+                             layout=w.Layout(width=f"{width}px", max_width="100%"))
 
     # ----- widget events -> Explorer ------------------------------------------------------
     def _recompute(self) -> None:
@@ -122,14 +117,25 @@ class ExplorerControls:
             self.show_status(f"Query failed: {error}")
 
     # ----- Explorer -> widgets ------------------------------------------------------------
-    def show_panel(self, panel_html: str) -> None:
-        self.panel.value = PANEL_CSS + panel_html
+    def show_panel(self, panel: dict) -> None:
+        """A click's panel replaces the hover preview, so the preview cannot pass for it."""
+        with self.side.hold_sync():
+            self.side.preview = None
+            self.side.panel = panel
 
-    def show_preview(self, preview_html: str) -> None:
-        self.preview.value = preview_html
+    def show_preview(self, preview: dict | None) -> None:
+        self.side.preview = preview
 
     def show_status(self, text: str) -> None:
-        self.status.value = f"<span style='color:#555'>{html.escape(text)}</span>"
+        self.status.value = f"<span style='color:#555'>{html.escape(text, quote=False)}</span>"
+
+    def show_selection(self, frame: Any) -> None:
+        count = len(frame)
+        self.show_status(f"{count} point(s) selected: see explorer.selected")
+        shown = frame.head(50).assign(item=frame["item"].head(50).map(lambda v: str(v)[:120]))
+        more = f"<i>… and {count - 50} more (explorer.selected has all)</i>" if count > 50 else ""
+        self.table.value = (shown.to_html(index=False, escape=True, border=0) + more if count
+                            else "<i>Nothing selected.</i>")
 
     def show_matches(self, count: int, position: int = -1) -> None:
         where = f"{position + 1} of {count}" if position >= 0 else f"{count} match(es)"
@@ -139,42 +145,41 @@ class ExplorerControls:
         return self._score
 
     def apply_colors(self, name: str, values: Any, scores: dict | None = None) -> None:
-        """Colour the points layer; categorical values also get legend entries.
+        """Colour the points; categorical values also get a legend.
 
         For "faithfulness", ``scores`` is the map's :meth:`Explorer.faithfulness_score`.
         """
-        figure = self.explorer.figure
+        view = self.explorer.map
         self._score = ""
-        marker: dict[str, Any]
-        legend: list = []
+        self.score.value = ""
         if values is None:
-            marker = dict(color="#1f77b4", colorscale=None, showscale=False)
+            view.color(None)
+            self.legend.value = ""
         elif name == "faithfulness":
             scores = scores or self.explorer.faithfulness_score()
-            shown = np.nan_to_num(np.asarray(values, dtype=float), nan=-0.01)
-            marker = dict(color=shown, colorscale="RdYlGn", cmin=0, cmax=1, showscale=True,
-                          colorbar=dict(title=dict(text="kept"), thickness=12))
+            shown = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0), 0, 1)
+            view.color(shown, scale="RdYlGn", limits=(0.0, 1.0))
+            self.legend.value = ("<div class='ek-legend' style='font-size:12px'>kept neighbours: "
+                                 "<span style='color:#d73027'>■ 0%</span> … "
+                                 "<span style='color:#1a9850'>■ 100%</span></div>")
             trust = scores["trustworthiness"]
             self._score = (f" · faithfulness: on average {scores['kept_fraction']:.0%} of each "
                            f"point's {self.explorer.faithfulness_k} nearest neighbours stay its "
                            "neighbours on the map"
                            + (f" (trustworthiness {trust:.3f})" if trust is not None else ""))
-            self.score.value = f"<b>{html.escape(self._score.strip(' ·'))}</b>"
+            self.score.value = f"<b>{html.escape(self._score.strip(' ·'), quote=False)}</b>"
         else:
             how, result = color_values(values)
             if how == "scale":
-                marker = dict(color=result, colorscale="Viridis", showscale=True,
-                              colorbar=dict(title=dict(text=html.escape(name)), thickness=12))
+                low, high = float(np.min(result)), float(np.max(result))
+                view.color(result, scale="viridis", limits=(low, high if high > low else low + 1))
+                self.legend.value = (f"<div class='ek-legend' style='font-size:12px'>"
+                                     f"{html.escape(name, quote=False)}: {low:.3g} (purple) … "
+                                     f"{high:.3g} (yellow)</div>")
             else:
-                colors, legend = result
-                marker = dict(color=colors, colorscale=None, showscale=False)
-        if name != "faithfulness":
-            self.score.value = ""
-        figure.data[POINTS].marker.update(marker)
-        if len(figure.data) > 5:
-            figure.data = figure.data[:5]
-        if legend:
-            figure.add_traces(legend_traces(legend))
+                names, palette, legend = result
+                view.color(names, palette=palette)
+                self.legend.value = _legend_html(legend, name)
         if self.colour.value != name:
             self._syncing = True  # reflect a call from code in the dropdown without re-colouring
             try:

@@ -1,0 +1,114 @@
+"""Colours for a map, and the static plotly figure of the standalone export.
+
+The live map is jupyter-scatter (see :mod:`._mapview`); the exported page
+has no kernel and no widget manager, so it draws with plotly.js, which is
+inlined and works from a file with no network. Coordinates and colours go into
+that figure as binary typed arrays (plotly's ``bdata``), not as JSON lists,
+and no per-point hover text is embedded: the page's own script shows the item
+under the pointer, from the same data its neighbour panel uses.
+
+Trace order of the static figure: ``POINTS`` (every item), then ``NEIGHBOURS``
+and ``CHOSEN`` (the clicked point's highlights, filled by the page's script).
+
+>>> from embedkit.explorer._mapfigure import category_palette
+>>> names, palette, legend = category_palette(["cat", "dog", "cat"])
+>>> names, [name for name, _ in legend]
+(['cat', 'dog', 'cat'], ['cat', 'dog'])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CHOSEN", "CHOSEN_COLOUR", "MAX_LEGEND", "NEIGHBOURS", "POINTS", "QUERY_COLOUR",
+           "category_palette", "color_values", "static_figure"]
+
+POINTS, NEIGHBOURS, CHOSEN = range(3)
+CHOSEN_COLOUR, QUERY_COLOUR = "#d62728", "#9467bd"
+#: More categories than this share one "other" colour and one legend entry.
+MAX_LEGEND = 24
+_OTHER = "#c7c7c7"
+
+
+def _palette() -> list[str]:
+    import plotly.express as px
+
+    return px.colors.qualitative.Plotly + px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+
+
+def category_palette(values: Any) -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
+    """Per-point category names (rare ones folded into "N more"), name -> colour, and the legend.
+
+    The most frequent categories come first and keep their colour across calls.
+
+    >>> category_palette([1, 1, 2])[2][0][0]
+    '1'
+    """
+    labels = [str(v) for v in values]
+    names, counts = np.unique(np.asarray(labels, dtype=object), return_counts=True)
+    order = [str(names[i]) for i in np.lexsort((names, -counts))]
+    palette = _palette()
+    colours = {name: palette[i % len(palette)] for i, name in enumerate(order[:MAX_LEGEND])}
+    legend = list(colours.items())
+    if len(order) > MAX_LEGEND:
+        other = f"{len(order) - MAX_LEGEND} more"
+        kept = set(colours)
+        labels = [label if label in kept else other for label in labels]
+        colours[other] = _OTHER
+        legend.append((other, _OTHER))
+    return labels, colours, legend
+
+
+def color_values(values: Any) -> tuple[str, Any]:
+    """Decide how to colour by ``values``: ("category", palette) or ("scale", floats).
+
+    Numbers with many distinct values get a colour scale; anything else is categorical.
+
+    >>> color_values([0.1, 0.5, 0.9] * 5 + [0.2] * 10)[0]
+    'category'
+    >>> color_values(np.linspace(0, 1, 50))[0]
+    'scale'
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in "fiu" and len(np.unique(array)) > 12:
+        return "scale", array.astype(np.float32)
+    return "category", category_palette(array.tolist())
+
+
+def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | None = None):
+    """A plain plotly Figure of ``coords`` for the export: points, then empty highlight layers.
+
+    ``colours``: per-point CSS colours, or numbers with ``colorscale``.
+
+    >>> fig = static_figure(np.zeros((3, 2)))
+    >>> [trace.name for trace in fig.data]
+    ['points', 'neighbours', 'chosen point']
+    """
+    import plotly.graph_objects as go
+
+    from embedkit.explorer._mapview import point_size
+
+    n = len(coords)
+    size = point_size(n) + 1
+    marker: dict[str, Any] = dict(size=size, color=colours if colours is not None else "#1f77b4",
+                                  opacity=0.85 if n <= 20_000 else 0.6)
+    if colorscale:
+        marker.update(colorscale=colorscale, showscale=True, cmin=0, cmax=1 if colorscale == "RdYlGn" else None)
+    points = go.Scattergl(x=coords[:, 0].astype(np.float32), y=coords[:, 1].astype(np.float32),
+                          mode="markers", name="points", showlegend=False, hoverinfo="none",
+                          marker=marker)
+    layers = [points] + [
+        go.Scattergl(x=[], y=[], mode="markers", name=name, hoverinfo="skip", showlegend=False,
+                     marker=dict(symbol=symbol, size=size + grow, color=colour,
+                                 line=dict(width=2, color=colour)))
+        for name, symbol, grow, colour in (("neighbours", "circle-open", 9, "#111111"),
+                                           ("chosen point", "star", 11, CHOSEN_COLOUR))]
+    layout = go.Layout(
+        autosize=True, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
+        xaxis=dict(showticklabels=False, zeroline=False, showgrid=False),
+        yaxis=dict(showticklabels=False, zeroline=False, showgrid=False),
+        hovermode="closest", dragmode="pan", clickmode="event",
+    )
+    return go.Figure(data=layers, layout=layout)

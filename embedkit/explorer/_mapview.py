@@ -1,0 +1,136 @@
+"""The live map: a jupyter-scatter widget (anywidget + regl-scatterplot, WebGL).
+
+Coordinates and colours travel as compact binary arrays, not JSON; nothing is
+sent per point for hovering (the Explorer fetches a preview when the pointer
+rests on a point, through the synced ``hovering`` trait); pan and wheel zoom
+are the renderer's own. This module only adapts jupyter-scatter to what the
+Explorer needs:
+
+- one browser selection of a single point is a click; of several, a lasso;
+- the clicked point's neighbours (and search matches) are highlighted as the
+  widget's selection, which the Explorer sets itself: those echoes are not
+  taken for a user's lasso;
+- the chosen point and a typed query are marked with small rectangles;
+- label names at the centre of their points (``show_label_names``).
+
+>>> import numpy as np
+>>> view = MapView(np.random.default_rng(0).normal(size=(50, 2)))
+>>> view.widget.points.shape
+(50, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["MapView", "point_size"]
+
+_BLUE = "#1f77b4"
+
+
+def point_size(n: int) -> float:
+    """Marker size in pixels: big for a few hundred points, one or two pixels at a million."""
+    return 7 if n <= 2_000 else 4 if n <= 20_000 else 2 if n <= 300_000 else 1
+
+
+class MapView:
+    """A jupyter-scatter map of ``coords`` with the Explorer's events.
+
+    ``on_click(i)``, ``on_lasso(indices)`` (an empty list when the selection is
+    cleared) and ``on_hover(i or None)`` are called from the widget's events.
+    """
+
+    def __init__(self, coords: np.ndarray, width: int = 520, height: int = 520,
+                 on_click: Callable[[int], None] | None = None,
+                 on_lasso: Callable[[list[int]], None] | None = None,
+                 on_hover: Callable[[int | None], None] | None = None):
+        import jscatter
+
+        n = len(coords)
+        self._frame = pd.DataFrame({"x": coords[:, 0].astype(np.float32),
+                                    "y": coords[:, 1].astype(np.float32)})
+        self.on_click, self.on_lasso, self.on_hover = on_click, on_lasso, on_hover
+        self._shown: list[int] | None = None  # the selection the Explorer drew itself
+        self._labels_on = False
+        #: the rectangles drawn now, as ``(x, y, colour)`` in map coordinates
+        self.marks: list[tuple[float, float, str]] = []
+        self.scatter = jscatter.Scatter(
+            x="x", y="y", data=self._frame, width=width, height=height,
+            size=point_size(n), opacity=0.85 if n <= 20_000 else 0.6, color=_BLUE,
+            color_selected="#d62728", background_color="#ffffff", axes=False, legend=False,
+            lasso_on_long_press=True, reticle=True, zoom_animation=400,
+        )
+        self.widget = self.scatter.widget
+        self.widget.observe(self._selection_changed, names="selection")
+        self.widget.observe(self._hovering_changed, names="hovering")
+
+    # ----- browser -> Explorer ------------------------------------------------------------
+    def _selection_changed(self, change: dict) -> None:
+        new = [] if change["new"] is None else [int(i) for i in np.asarray(change["new"]).ravel()]
+        if self._shown is not None and new == self._shown:
+            return  # the Explorer's own highlight, set from Python or echoed by the browser
+        self._shown = None
+        if len(new) == 1 and self.on_click:
+            self.on_click(new[0])
+        elif self.on_lasso:
+            self.on_lasso(new)
+
+    def _hovering_changed(self, change: dict) -> None:
+        if self.on_hover:
+            self.on_hover(None if change["new"] is None or change["new"] < 0 else int(change["new"]))
+
+    # ----- Explorer -> browser ------------------------------------------------------------
+    def show(self, indices: Any) -> None:
+        """Highlight ``indices`` (the widget's selection) without reporting it as a lasso."""
+        shown = [int(i) for i in indices]
+        self._shown = shown
+        self.scatter.selection(shown if shown else None)
+
+    def mark(self, points: list[tuple[float, float, str]]) -> None:
+        """Small rectangles at ``(x, y, colour)``: the chosen point, a query."""
+        from jscatter import Rect
+
+        self.marks = list(points)
+        span = float(max(np.ptp(self._frame["x"].to_numpy()), np.ptp(self._frame["y"].to_numpy()), 1e-9))
+        r = span * 0.012
+        self.scatter.annotations([Rect(x_start=x - r, x_end=x + r, y_start=y - r, y_end=y + r,
+                                       line_color=colour, line_width=2) for x, y, colour in points])
+
+    def move(self, coords: np.ndarray) -> None:
+        """Swap in another map (a projection arriving from the background)."""
+        self._frame["x"] = coords[:, 0].astype(np.float32)
+        self._frame["y"] = coords[:, 1].astype(np.float32)
+        self.scatter.xy(x="x", y="y", animate=False)
+        if self._labels_on:
+            self.scatter.label(by="_label")
+
+    def zoom_to(self, indices: Any) -> None:
+        """Move the camera to ``indices`` (all points when empty)."""
+        indices = [int(i) for i in indices]
+        self.scatter.zoom(to=indices if indices else None, animation=400, padding=0.5)
+
+    def color(self, values: Any = None, palette: dict | None = None, scale: str | None = None,
+              limits: tuple[float, float] | None = None) -> None:
+        """Colour by categories (``palette``: name -> colour) or numbers (``scale``), or plainly."""
+        if values is None:
+            self.scatter.color(default=_BLUE, by=None)
+        elif palette is not None:
+            self._frame["_colour"] = pd.Categorical([str(v) for v in values], categories=list(palette))
+            self.scatter.color(by="_colour", map=palette)
+        else:
+            self._frame["_colour"] = np.asarray(values, dtype=np.float32)
+            self.scatter.color(by="_colour", map=scale, norm=limits)
+
+    def label_names(self, labels: Any) -> None:
+        """Draw each label's name at the centre of its points."""
+        self._frame["_label"] = pd.Categorical([str(v) for v in labels])
+        self._labels_on = True
+        self.scatter.label(by="_label", align="center")
+
+    def ndc(self) -> np.ndarray:
+        """Each point's position in the renderer's normalised coordinates ([-1, 1], for tests)."""
+        return np.asarray(self.widget.points)[:, :2].astype(np.float32)
