@@ -28,6 +28,7 @@ from embedkit.recommend.interactions import (
     user_histories,
 )
 from embedkit.recommend.item2vec import Item2VecRecommender
+from embedkit.recommend.panel import RecommendationPanel
 from embedkit.recommend.metrics import (
     evaluate,
     evaluate_recommenders,
@@ -43,6 +44,7 @@ __all__ = [
     "HybridRecommender",
     "Item2VecRecommender",
     "PopularityRecommender",
+    "RecommendationPanel",
     "RandomRecommender",
     "Recommender",
     "bpr_loss",

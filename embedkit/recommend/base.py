@@ -137,3 +137,22 @@ class Recommender(BaseEstimator):
         return self._ranked(self._score(u)[0], exclude, k,
                             "catalogue items this user has not seen" if exclude_seen
                             else "items in the catalogue")
+
+    def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
+        """The ``k`` items whose vectors are closest (cosine) to ``item``'s: columns item, score.
+
+        For a model learned from interactions this is "people who used this also
+        used"; for a content model, "looks like this".
+        """
+        i = self.item_indices([item], name="item")[0]
+        if not hasattr(self, "item_vectors_"):
+            raise InputError(f"{type(self).__name__} has no item vectors; similar_items needs a "
+                             "content, BPR or item2vec model.")
+        known = getattr(self, "known_items_", np.ones(len(self.items_), dtype=bool))
+        if not known[i]:
+            raise InputError(f"{item!r} has no interactions in the training data, so this model "
+                             "learned no vector for it; use a content-based model for new items.")
+        V = self.item_vectors_ / np.maximum(np.linalg.norm(self.item_vectors_, axis=1,
+                                                           keepdims=True), 1e-12)
+        scores = np.where(known, V @ V[i], -np.inf)
+        return self._ranked(scores, np.array([i]), k, "other items with a vector")

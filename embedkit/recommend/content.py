@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from embedkit.errors import InputError
-from embedkit.recommend.base import Recommender, _check_k
+from embedkit.recommend.base import Recommender
 from embedkit.validation import check_embeddings
 
 __all__ = ["ContentRecommender", "user_profiles", "unit_rows"]
@@ -100,10 +100,3 @@ class ContentRecommender(Recommender):
         profile = user_profiles(self.item_vectors_, [history], self._weights([history]))[0]
         return self._ranked(self.item_vectors_ @ profile, history, k,
                             "catalogue items not in liked")
-
-    def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
-        """The ``k`` items whose content is closest to ``item`` ("looks like this")."""
-        i = self.item_indices([item], name="item")
-        _check_k(k, len(self.items_) - 1, "other items in the catalogue")
-        return self._ranked(self.item_vectors_ @ self.item_vectors_[i[0]], i, k,
-                            "other items in the catalogue")

@@ -29,12 +29,19 @@ __all__ = ["HybridRecommender"]
 
 
 class HybridRecommender(Recommender):
-    """Weighted sum of the per-user z-scored scores of ``recommenders`` (fitted as clones)."""
+    """Weighted sum of the per-user z-scored scores of ``recommenders``.
 
-    def __init__(self, recommenders: list, weights: Any = None, items: Any = None):
+    By default each recommender is cloned and fitted on the hybrid's data;
+    ``prefit=True`` uses them as they are (already fitted on the same data),
+    like scikit-learn's ``cv="prefit"``, to save training them twice.
+    """
+
+    def __init__(self, recommenders: list, weights: Any = None, items: Any = None,
+                 prefit: bool = False):
         self.recommenders = recommenders
         self.weights = weights
         self.items = items
+        self.prefit = prefit
 
     def _catalogue(self) -> Any:
         if self.items is not None:
@@ -54,10 +61,17 @@ class HybridRecommender(Recommender):
         self.weights_ = weights / weights.sum()
         self.recommenders_ = []
         for recommender in self.recommenders:
-            fitted = clone(recommender)
-            if fitted.items is None:
-                fitted.set_params(items=list(self.items_))
-            fitted.fit(frame)
+            if self.prefit:
+                fitted = recommender
+                fitted._fitted()
+                if list(fitted.users_) != list(self.users_):
+                    raise InputError(f"The prefit {type(fitted).__name__} was fitted on other "
+                                     "users: fit every recommender on the hybrid's data.")
+            else:
+                fitted = clone(recommender)
+                if fitted.items is None:
+                    fitted.set_params(items=list(self.items_))
+                fitted.fit(frame)
             if list(fitted.items_) != list(self.items_):
                 raise InputError(f"{type(fitted).__name__} has a different catalogue from the "
                                  "hybrid's: give every recommender the same items=.")

@@ -18,11 +18,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from embedkit.errors import InputError
-from embedkit.recommend.base import Recommender, _check_k
-from embedkit.recommend.content import unit_rows
+from embedkit.recommend.base import Recommender
 
 __all__ = ["Item2VecRecommender"]
 
@@ -66,14 +64,3 @@ class Item2VecRecommender(Recommender):
         logits = logits - logits.max(axis=1, keepdims=True)
         log_p = logits - np.log(np.exp(logits)[:, self.known_items_].sum(axis=1, keepdims=True))
         return np.where(self.known_items_, log_p, -1e9)
-
-    def similar_items(self, item: Any, k: int = 10) -> pd.DataFrame:
-        """The ``k`` items used in the most similar contexts ("people who used this also used")."""
-        i = self.item_indices([item], name="item")
-        if not self.known_items_[i[0]]:
-            raise InputError(f"{item!r} has no interactions in the training data, so item2vec "
-                             "has no vector for it; use a content-based model for new items.")
-        V = unit_rows(self.item_vectors_)
-        _check_k(k, int(self.known_items_.sum()) - 1, "other items with a vector")
-        scores = np.where(self.known_items_, V @ V[i[0]], -np.inf)
-        return self._ranked(scores, i, k, "other items with a vector")
