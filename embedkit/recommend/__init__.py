@@ -19,7 +19,7 @@ from embedkit.recommend.base import Recommender
 from embedkit.recommend.baselines import PopularityRecommender, RandomRecommender
 from embedkit.recommend.bpr import BPRRecommender, bpr_loss, make_bpr_model
 from embedkit.recommend.content import ContentRecommender, user_profiles
-from embedkit.recommend.data import load_interactions, load_true_factors
+from embedkit.recommend.data import describe_items, load_interactions, load_true_factors
 from embedkit.recommend.hybrid import HybridRecommender
 from embedkit.recommend.interactions import (
     check_interactions,
@@ -50,6 +50,7 @@ __all__ = [
     "bpr_loss",
     "check_interactions",
     "cold_start_split",
+    "describe_items",
     "evaluate",
     "evaluate_recommenders",
     "factor_recovery",

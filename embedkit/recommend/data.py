@@ -16,7 +16,7 @@ import pandas as pd
 from embedkit.errors import InputError
 from embedkit.examples import _entry, data_dir, load_example
 
-__all__ = ["load_interactions", "load_true_factors"]
+__all__ = ["load_interactions", "load_true_factors", "describe_items"]
 
 
 def _folder(name: str):
@@ -49,3 +49,22 @@ def load_true_factors(name: str = "package_installs") -> tuple[pd.DataFrame, pd.
     factors = pd.read_csv(folder / "item_factors.csv", index_col="package")
     tastes = pd.read_csv(folder / "users.csv.gz", index_col="user")
     return factors, tastes
+
+
+def describe_items(items: pd.DataFrame) -> list[str]:
+    """One text per package for a content embedder: synopsis, section, and debtags as words.
+
+    >>> items, _ = load_interactions()
+    >>> describe_items(items.head(1))
+    ['mathematics based puzzle game. games. puzzle graphical x11 qt gameplaying application']
+    """
+    missing = {"text", "section", "tags"} - set(items.columns)
+    if missing:
+        raise InputError(f"items has no column(s) {sorted(missing)}; pass the table that "
+                         "load_interactions() returns.")
+
+    def words(tags: str) -> str:  # "use::gameplaying works-with::audio" -> "gameplaying audio"
+        return " ".join(t.split("::")[-1].replace("-", " ").replace(":", " ") for t in tags.split())
+
+    return [f"{text}. {section}. {words(tags)}"
+            for text, section, tags in zip(items["text"], items["section"], items["tags"])]
