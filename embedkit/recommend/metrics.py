@@ -29,7 +29,8 @@ def _ranks_in_lists(recommended: Any, held_out: Any, k: int) -> np.ndarray:
     if isinstance(recommended, (str, bytes)) or len(recommended) != len(held_out):
         raise InputError(f"recommended must hold one list per held-out item: got "
                          f"{len(recommended)} lists for {len(held_out)} items.")
-    k = _check_k(k, max(1, max((len(r) for r in recommended), default=1)), "items recommended")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise InputError(f"k must be a whole number >= 1, got {k!r}.")  # a list may be shorter
     ranks = []
     for items, target in zip(recommended, held_out):
         items = list(items)[:k]
