@@ -87,6 +87,18 @@ def test_content_recommends_the_nearest_unseen_item():
     assert model.recommend_for_items(["vim"], k=1)["item"].tolist() == ["gimp"]
 
 
+def test_recency_weighs_the_latest_items_more():
+    vectors = np.array([[1, 0], [0, 1], [0.9, 0.1], [0.1, 0.9], [0.5, 0.5]], float)
+    log = pd.DataFrame({"user": ["u"] * 2, "item": ["emacs", "git"], "step": [0, 1]})
+    flat = ContentRecommender(vectors, CATALOGUE).fit(log)
+    recent = ContentRecommender(vectors, CATALOGUE, recency=2.0).fit(log)
+    assert flat.profiles_[0] == pytest.approx([np.sqrt(0.5), np.sqrt(0.5)])
+    assert recent.profiles_[0][1] > 0.9  # git, the latest install, dominates
+    assert recent.recommend("u", k=1)["item"].tolist() == ["tmux"]
+    with pytest.raises(InputError, match="recency"):
+        ContentRecommender(vectors, CATALOGUE, recency=-1).fit(log)
+
+
 def test_cold_start_split_hides_items_from_training():
     items, log = load_interactions()
     train, test, cold = cold_start_split(log, fraction=0.1, random_state=0)

@@ -41,6 +41,7 @@ class Item2VecRecommender(Recommender):
         if self.last_n is not None and (not isinstance(self.last_n, int) or self.last_n < 1):
             raise InputError(f"last_n must be a whole number >= 1 or None, got {self.last_n!r}.")
         sentences = [[str(i) for i in history] for history in self.histories_]
+        # sample=0: no down-sampling of frequent items, popular installs are signal here
         model = Word2Vec(sentences, vector_size=self.vector_size, window=self.window,
                          min_count=1, sg=1, negative=self.negative, epochs=self.epochs,
                          seed=self.random_state, workers=self.workers, sample=0)
