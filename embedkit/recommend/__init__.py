@@ -6,7 +6,7 @@ the shared estimator contract (``base``), baselines (``baselines``),
 in PyTorch (``bpr``), item2vec with gensim (``item2vec``), score blending
 (``hybrid``), ranking metrics (``metrics``), how much of a simulation's true
 tastes a model recovered (``recovery``), the example data (``data``) and a
-side panel for the Explorer (``panel``).
+a panel of recommendations under the Explorer's map (``panel``).
 
 >>> from embedkit.recommend import PopularityRecommender, leave_last_out, evaluate
 >>> items, log = load_interactions()

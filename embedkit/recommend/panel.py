@@ -1,7 +1,7 @@
-"""Beside the Explorer's map: what a model recommends for the clicked item, and what looks like it.
+"""Under the Explorer's map: what a model recommends for the clicked item, and what looks like it.
 
 The map shows LEARNED item vectors (BPR or item2vec), so the Explorer's own
-click panel lists the item's neighbours in that space. This side panel puts
+click panel lists the item's neighbours in that space. This panel puts
 two lists next to each other for the clicked item: "people who installed
 this also installed" (the learned model's :meth:`similar_items`) and "looks
 like this" (a content model's), and counts how many items they share. It
@@ -33,7 +33,11 @@ __all__ = ["RecommendationPanel"]
 
 
 class RecommendationPanel:
-    """Side panel following ``explorer``'s clicks; display ``panel.widget`` (map + lists)."""
+    """A panel following ``explorer``'s clicks; display ``panel.widget`` (the map, the lists below).
+
+    The lists go under the map, not beside it: the Explorer already fills the
+    width with its map and its own neighbour panel.
+    """
 
     def __init__(self, explorer: Any, learned: Recommender, content: Recommender, k: int = 8):
         import ipywidgets as w
@@ -46,9 +50,8 @@ class RecommendationPanel:
             raise InputError("The Explorer's points, the learned model and the content model must "
                              "cover the same items in the same order (one point per item).")
         self.explorer, self.learned, self.content, self.k = explorer, learned, content, k
-        self.html = w.HTML(value="<i>Click a point on the map.</i>",
-                           layout=w.Layout(width="420px"))
-        self.widget = w.HBox([explorer.widget, self.html])
+        self.html = w.HTML(value="<i>Click a point on the map: its lists appear here.</i>")
+        self.widget = w.VBox([explorer.widget, self.html])
         explorer.observe(self._on_choice, names="chosen")
 
     def _on_choice(self, change: dict) -> None:
@@ -63,7 +66,8 @@ class RecommendationPanel:
         shared = len(set(learned) & set(content))
         rows = "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>"
                        for a, b in zip(learned, content))
-        self.html.value = (f"<b>{html.escape(str(item))}</b><table><tr><th>people who used this "
-                           f"also used</th><th>looks like this</th></tr>{rows}</table>"
+        self.html.value = (f"<b>{html.escape(str(item))}</b><table style='width:100%'><tr>"
+                           "<th align='left'>people who used this also used (learned)</th>"
+                           f"<th align='left'>looks like this (content)</th></tr>{rows}</table>"
                            f"<p>{shared} of {self.k} items in both lists.</p>")
         return table
