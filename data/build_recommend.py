@@ -4,7 +4,7 @@ Real items, simulated users. The items are 960 Debian 12 "bookworm" programs
 (name, one-line synopsis, section, debtags) read from the local apt cache
 (`apt-cache dumpavail`, after `apt-get update`). No real user-item log with a
 licence that lets it ship offline was found (MovieLens forbids redistribution,
-every recommender data package downloads at run time), so the users and their
+the recommender data packages checked on PyPI download at run time), so the users and their
 installs are SIMULATED, by the process below, and the true taste vectors are
 kept so a learner can measure how much of them a model recovers.
 
