@@ -10,6 +10,9 @@ Prints, measured side by side in one run on the bundled package_installs log
    best of ``--repeats``: the default (1 thread) should not be the slower one
    on a 2-core machine (the model is tiny; threads mostly wait on each other).
 3. evaluating every model on the 2,000 held-out installs (hit-rate@10, NDCG@10).
+4. ``--validate``: the hybrid's weights, chosen on a validation split (each
+   user's second-to-last install, the test items never seen): the weights
+   notebook 11 uses come from here.
 
     .venv/bin/python benchmarks/bench_recommend.py              # ~1 minute on 2 busy cores
     .venv/bin/python benchmarks/bench_recommend.py --repeats 3
@@ -32,6 +35,7 @@ def timed(run):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--validate", action="store_true", help="also choose the hybrid's weights")
     args = parser.parse_args()
 
     import torch  # noqa: F401 - imported before timing, so no model pays for it
@@ -59,7 +63,7 @@ def main() -> None:
         base = base or wall
         print(f"   {name:9s} {wall:6.2f} s wall {cpu:6.2f} s CPU  ({wall / base:5.1f}x popularity)")
     fitted["hybrid"], wall, cpu = timed(lambda: HybridRecommender(
-        [fitted["content"], fitted["bpr"], fitted["item2vec"]], weights=[0.2, 0.4, 0.4],
+        [fitted["content"], fitted["bpr"], fitted["item2vec"]], weights=[0.1, 0.45, 0.45],
         prefit=True).fit(train))
     print(f"   hybrid    {wall:6.2f} s wall {cpu:6.2f} s CPU  (prefit: no retraining)")
 
@@ -77,6 +81,18 @@ def main() -> None:
         scores, wall, _ = timed(lambda: evaluate(model, test))
         print(f"   {name:9s} hit-rate@10 {scores['hit_rate@10']:.3f}  NDCG@10 "
               f"{scores['ndcg@10']:.3f}  ({wall:.2f} s)")
+
+    if args.validate:
+        print("\n4. hybrid weights (content, BPR, item2vec) on the validation split")
+        val_train, val_test = leave_last_out(train)
+        parts = [make().fit(val_train) for name, make in makers.items() if name != "popular"]
+        grid = [(1, 1, 1), (0, 0.5, 0.5), (0.1, 0.45, 0.45), (0.2, 0.4, 0.4), (0.3, 0.35, 0.35),
+                (0.2, 0.6, 0.2), (0.2, 0.2, 0.6)]
+        scores = {w: evaluate(HybridRecommender(parts, weights=list(w), prefit=True).fit(val_train),
+                              val_test) for w in grid}
+        for w, s in scores.items():
+            print(f"   {w}: hit-rate@10 {s['hit_rate@10']:.4f}  NDCG@10 {s['ndcg@10']:.4f}")
+        print("   best by hit-rate@10:", max(scores, key=lambda w: scores[w]["hit_rate@10"]))
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def warm(data):
               "bpr": BPRRecommender(items=catalogue).fit(train),
               "item2vec": Item2VecRecommender(items=catalogue).fit(train)}
     models["hybrid"] = HybridRecommender(
-        [models["content"], models["bpr"], models["item2vec"]], weights=[0.2, 0.4, 0.4],
+        [models["content"], models["bpr"], models["item2vec"]], weights=[0.1, 0.45, 0.45],
         prefit=True).fit(train)
     return {name: evaluate(model, test) for name, model in models.items()}, models
 
