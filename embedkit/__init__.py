@@ -15,6 +15,9 @@ The public API, by idea (one module each):
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
+- recommendation (``recommend``): :class:`ContentRecommender`, :class:`BPRRecommender`,
+  :class:`Item2VecRecommender`, :class:`HybridRecommender`, baselines, :func:`leave_last_out`,
+  :func:`hit_rate_at_k`, :func:`ndcg_at_k`, :func:`evaluate_recommenders`, :func:`load_interactions`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
@@ -62,6 +65,21 @@ from embedkit.rag import (
     chunk_text,
     recall_at_k,
 )
+from embedkit.recommend import (
+    BPRRecommender,
+    ContentRecommender,
+    HybridRecommender,
+    Item2VecRecommender,
+    PopularityRecommender,
+    RandomRecommender,
+    RecommendationPanel,
+    cold_start_split,
+    evaluate_recommenders,
+    hit_rate_at_k,
+    leave_last_out,
+    load_interactions,
+    ndcg_at_k,
+)
 from embedkit.sentence import SentenceEmbedder
 from embedkit.speaker import SpeakerEmbedder
 from embedkit.skipgram import train_skipgram
@@ -73,9 +91,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AverageWordEmbedder",
+    "BPRRecommender",
     "CacheUnavailableError",
     "CNNEmbedder",
     "Comparison",
+    "ContentRecommender",
     "DataIntegrityError",
     "Embedder",
     "EmbedkitError",
@@ -83,7 +103,9 @@ __all__ = [
     "Explorer",
     "ExtractiveGenerator",
     "HubGenerator",
+    "HybridRecommender",
     "InputError",
+    "Item2VecRecommender",
     "KitClipEmbedder",
     "LogMelEmbedder",
     "MFCCEmbedder",
@@ -92,6 +114,9 @@ __all__ = [
     "ModelUnavailableError",
     "NeighborIndex",
     "OpenClipEmbedder",
+    "PopularityRecommender",
+    "RandomRecommender",
+    "RecommendationPanel",
     "Retriever",
     "SentenceEmbedder",
     "SpeakerEmbedder",
@@ -105,18 +130,24 @@ __all__ = [
     "chunk_documents",
     "chunk_text",
     "clear_cache",
+    "cold_start_split",
     "compare",
     "environment_report",
+    "evaluate_recommenders",
     "example_info",
     "export_html",
     "get_embedder",
+    "hit_rate_at_k",
     "knn_accuracy",
+    "leave_last_out",
     "list_examples",
     "list_models",
     "load_audio",
     "load_example",
     "load_glove",
+    "load_interactions",
     "model_info",
+    "ndcg_at_k",
     "nearest_neighbors",
     "neighborhood_preservation",
     "precision_at_k",
