@@ -13,6 +13,9 @@ The public API, by idea (one module each):
 - maps: :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
+- clustering (``clustering``): :func:`sweep_k`, :func:`score_clustering`, :func:`clustering_table`,
+  cluster names :func:`name_clusters`, :func:`top_terms`, :func:`central_items`
+- classification (``classification``): :func:`stratified_split`, :func:`few_label_curve`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
@@ -25,7 +28,16 @@ True
 
 from embedkit.audio import LogMelEmbedder, MFCCEmbedder, TimeNormalizedMFCCEmbedder, load_audio
 from embedkit.cache import cache_dir, clear_cache
+from embedkit.classification import few_label_curve, stratified_split
 from embedkit.clip import OpenClipEmbedder
+from embedkit.clustering import (
+    central_items,
+    clustering_table,
+    name_clusters,
+    score_clustering,
+    sweep_k,
+    top_terms,
+)
 from embedkit.cnn import CNNEmbedder
 from embedkit.compare import Comparison, compare
 from embedkit.embedder import Embedder
@@ -102,13 +114,16 @@ __all__ = [
     "analogy_accuracy",
     "build_prompt",
     "cache_dir",
+    "central_items",
     "chunk_documents",
     "chunk_text",
     "clear_cache",
+    "clustering_table",
     "compare",
     "environment_report",
     "example_info",
     "export_html",
+    "few_label_curve",
     "get_embedder",
     "knn_accuracy",
     "list_examples",
@@ -117,13 +132,18 @@ __all__ = [
     "load_example",
     "load_glove",
     "model_info",
+    "name_clusters",
     "nearest_neighbors",
     "neighborhood_preservation",
     "precision_at_k",
     "project",
     "recall_at_k",
     "register_model",
+    "score_clustering",
+    "stratified_split",
+    "sweep_k",
     "tokenize",
+    "top_terms",
     "train_fasttext",
     "train_skipgram",
     "train_word2vec",
