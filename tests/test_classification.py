@@ -80,3 +80,11 @@ def test_bad_input_gets_a_clear_error_naming_the_fix(call, words):
         call(good, labels)
     for word in words:
         assert word in str(error.value), (word, str(error.value))
+
+
+def test_thread_setting_is_checked_and_does_not_change_the_result():
+    good, _, labels = informative_and_noise()
+    one = few_label_curve({"good": good}, labels, [2], n_repeats=2, threads=1)
+    assert one.equals(few_label_curve({"good": good}, labels, [2], n_repeats=2, threads=None))
+    with pytest.raises(ek.InputError, match="threads"):
+        few_label_curve({"good": good}, labels, [2], threads=0)

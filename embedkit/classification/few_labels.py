@@ -115,7 +115,8 @@ def _feature_sets(features: Any, n_items: int) -> dict[str, tuple[Any, Any]]:
 
 
 def few_label_curve(features: Any, labels: Any, n_per_class: Iterable[int] = (1, 5, 10, 50), *,
-                    test_size: float = 0.25, n_repeats: int = 5, random_state: int = 0) -> pd.DataFrame:
+                    test_size: float = 0.25, n_repeats: int = 5, random_state: int = 0,
+                    threads: int | None = 1) -> pd.DataFrame:
     """Test accuracy with only ``n`` labelled training examples per class, for each feature set.
 
     One stratified split (:func:`stratified_split`) gives the test set, kept
@@ -131,6 +132,8 @@ def few_label_curve(features: Any, labels: Any, n_per_class: Iterable[int] = (1,
         for a baseline that learns from the labelled texts alone.
     labels : one class label per item.
     n_per_class : labelled examples per class to try; each must fit in every class's training part.
+    threads : BLAS/OpenMP threads for the fits (None: the libraries' choice). These fits are
+        tiny: one thread measured 13x faster (wall) and 20x less CPU than two on a busy 2-core machine.
 
     Returns one row per (features, n): mean and standard deviation of the test
     accuracy over the repeats, and the number of training examples.
@@ -142,8 +145,12 @@ def few_label_curve(features: Any, labels: Any, n_per_class: Iterable[int] = (1,
     [['toy', 1, 2], ['toy', 5, 10]]
     """
     from sklearn.base import clone
+    from threadpoolctl import threadpool_limits
+
+    from embedkit.threads import check_threads
 
     labels = check_labels(labels, min_per_class=2)
+    threads = check_threads(threads)
     sets = _feature_sets(features, len(labels))
     if isinstance(n_repeats, bool) or not isinstance(n_repeats, (int, np.integer)) or n_repeats < 1:
         raise InputError(f"n_repeats must be a whole number of at least 1, got {n_repeats!r}.")
@@ -164,8 +171,9 @@ def few_label_curve(features: Any, labels: Any, n_per_class: Iterable[int] = (1,
             rng = np.random.default_rng([random_state, n, repeat])
             chosen = np.concatenate([rng.choice(members, size=n, replace=False) for members in pool])
             for name, (inputs, estimator) in sets.items():
-                model = clone(estimator).fit(_take(inputs, chosen), labels[chosen])
-                scores[name].append(float(model.score(_take(inputs, test), labels[test])))
+                with threadpool_limits(threads):
+                    model = clone(estimator).fit(_take(inputs, chosen), labels[chosen])
+                    scores[name].append(float(model.score(_take(inputs, test), labels[test])))
         rows += [{"features": name, "per_class": int(n), "n_train": int(n * len(pool)),
                   "accuracy": float(np.mean(values)), "std": float(np.std(values))}
                  for name, values in scores.items()]
