@@ -13,6 +13,9 @@ The public API, by idea (one module each):
 - maps (``explorer``): :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
+- clustering (``clustering``): :func:`sweep_k`, :func:`score_clustering`, :func:`clustering_table`,
+  cluster names :func:`name_clusters`, :func:`top_terms`, :func:`central_items`
+- classification (``classification``): :func:`stratified_split`, :func:`few_label_curve`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
 - recommendation (``recommend``): :class:`ContentRecommender`, :class:`BPRRecommender`,
@@ -28,7 +31,16 @@ True
 
 from embedkit.audio import LogMelEmbedder, MFCCEmbedder, TimeNormalizedMFCCEmbedder, load_audio
 from embedkit.cache import cache_dir, clear_cache
+from embedkit.classification import few_label_curve, stratified_split
 from embedkit.clip import OpenClipEmbedder
+from embedkit.clustering import (
+    central_items,
+    clustering_table,
+    name_clusters,
+    score_clustering,
+    sweep_k,
+    top_terms,
+)
 from embedkit.cnn import CNNEmbedder
 from embedkit.explorer import Comparison, Explorer, compare, export_html
 from embedkit.embedder import Embedder
@@ -127,15 +139,18 @@ __all__ = [
     "analogy_accuracy",
     "build_prompt",
     "cache_dir",
+    "central_items",
     "chunk_documents",
     "chunk_text",
     "clear_cache",
     "cold_start_split",
+    "clustering_table",
     "compare",
     "environment_report",
     "evaluate_recommenders",
     "example_info",
     "export_html",
+    "few_label_curve",
     "get_embedder",
     "hit_rate_at_k",
     "knn_accuracy",
@@ -148,13 +163,18 @@ __all__ = [
     "load_interactions",
     "model_info",
     "ndcg_at_k",
+    "name_clusters",
     "nearest_neighbors",
     "neighborhood_preservation",
     "precision_at_k",
     "project",
     "recall_at_k",
     "register_model",
+    "score_clustering",
+    "stratified_split",
+    "sweep_k",
     "tokenize",
+    "top_terms",
     "train_fasttext",
     "train_skipgram",
     "train_word2vec",
