@@ -13,6 +13,9 @@ The public API, by idea (one module each):
 - maps: :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
+- similarity search (``search/``): :class:`ExactIndex`, :class:`FaissIndex`, :class:`VectorStore`
+  (LanceDB), :func:`embed_parallel` and :func:`local_cluster` (Dask); fast static sentence
+  vectors: :class:`StaticSentenceEmbedder` (wordllama)
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
@@ -63,8 +66,10 @@ from embedkit.rag import (
     chunk_text,
     recall_at_k,
 )
+from embedkit.search import ExactIndex, FaissIndex, VectorStore, embed_parallel, local_cluster
 from embedkit.sentence import SentenceEmbedder
 from embedkit.speaker import SpeakerEmbedder
+from embedkit.static_sentence import StaticSentenceEmbedder
 from embedkit.skipgram import train_skipgram
 from embedkit.tfidf import TfidfSvdEmbedder
 from embedkit.word_training import tokenize, train_fasttext, train_word2vec
@@ -80,7 +85,9 @@ __all__ = [
     "Embedder",
     "EmbedkitError",
     "ExerciseError",
+    "ExactIndex",
     "Explorer",
+    "FaissIndex",
     "ExtractiveGenerator",
     "HubGenerator",
     "InputError",
@@ -95,9 +102,11 @@ __all__ = [
     "Retriever",
     "SentenceEmbedder",
     "SpeakerEmbedder",
+    "StaticSentenceEmbedder",
     "TfidfSvdEmbedder",
     "TimeNormalizedMFCCEmbedder",
     "UnknownNameError",
+    "VectorStore",
     "WordVectors",
     "analogy_accuracy",
     "build_prompt",
@@ -106,6 +115,7 @@ __all__ = [
     "chunk_text",
     "clear_cache",
     "compare",
+    "embed_parallel",
     "environment_report",
     "example_info",
     "export_html",
@@ -116,6 +126,7 @@ __all__ = [
     "load_audio",
     "load_example",
     "load_glove",
+    "local_cluster",
     "model_info",
     "nearest_neighbors",
     "neighborhood_preservation",

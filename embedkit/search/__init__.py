@@ -10,7 +10,7 @@ any of them.
 - :class:`VectorStore`: a LanceDB table on disk with metadata filters.
 - :func:`embed_parallel`, :func:`local_cluster`: embedding on a Dask cluster,
   written partition by partition to a :class:`VectorStore`.
-- :func:`recall_at_k`, :func:`query_latency`, :func:`compare_timings`: measuring.
+- :func:`neighbor_recall`, :func:`query_latency`, :func:`compare_timings`: measuring.
 
 faiss, LanceDB and Dask are the ``search`` extra (``pip install -e '.[search]'``);
 each is imported only when its class is used.
@@ -24,12 +24,12 @@ each is imported only when its class is used.
 from embedkit.search.base import SearchIndex
 from embedkit.search.exact import ExactIndex
 from embedkit.search.faiss_index import FAISS_KINDS, FaissIndex
-from embedkit.search.measure import compare_timings, query_latency, recall_at_k
+from embedkit.search.measure import compare_timings, query_latency, neighbor_recall
 from embedkit.search.parallel import embed_parallel, local_cluster, partition_bounds
 from embedkit.search.vector_store import VectorStore, VectorStoreError
 
 __all__ = [
     "SearchIndex", "ExactIndex", "FaissIndex", "FAISS_KINDS", "VectorStore", "VectorStoreError",
     "embed_parallel", "local_cluster", "partition_bounds",
-    "recall_at_k", "query_latency", "compare_timings",
+    "neighbor_recall", "query_latency", "compare_timings",
 ]

@@ -5,7 +5,7 @@ contenders interleaved (A, B, C, A, B, C, ...) and reports the minimum and
 median of each: a slow moment hits all of them alike, and ratios stay honest.
 
 >>> import numpy as np
->>> recall_at_k(np.array([[1, 2, 3]]), np.array([[3, 2, 9]]))
+>>> neighbor_recall(np.array([[1, 2, 3]]), np.array([[3, 2, 9]]))
 0.6666666666666666
 """
 
@@ -19,15 +19,15 @@ import numpy as np
 
 from embedkit.errors import InputError
 
-__all__ = ["recall_at_k", "query_latency", "compare_timings"]
+__all__ = ["neighbor_recall", "query_latency", "compare_timings"]
 
 
-def recall_at_k(found_ids: Any, true_ids: Any) -> float:
+def neighbor_recall(found_ids: Any, true_ids: Any) -> float:
     """Fraction of the true top-k ids that were found, averaged over queries.
 
     Both are ``(m, k)`` id arrays (``-1`` marks a missing result and never counts).
 
-    >>> recall_at_k([[0, 1]], [[0, 1]])
+    >>> neighbor_recall([[0, 1]], [[0, 1]])
     1.0
     """
     found, true = np.atleast_2d(found_ids), np.atleast_2d(true_ids)
