@@ -39,6 +39,9 @@ FAISS_KINDS = ("flat", "ivf", "hnsw", "sq8", "ivfsq8")
 
 
 def _faiss():
+    import logging
+
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # its INFO lines list CPU variants tried
     return require("faiss", "search", "FaissIndex (approximate nearest-neighbour search)")
 
 

@@ -38,17 +38,25 @@ def local_cluster(n_workers: int = 2, threads_per_worker: int = 1,
                   memory_limit: str = "1GiB") -> Iterator[Any]:
     """A loopback Dask cluster of worker *processes* and a client to it, closed on exit.
 
-    Listens on 127.0.0.1 only, with no dashboard: nothing is reachable from outside.
+    Listens on 127.0.0.1 only and starts no scheduler dashboard: nothing is reachable from
+    outside (distributed still gives each worker a status page, on 127.0.0.1 too).
 
     >>> with local_cluster(n_workers=1) as client:      # doctest: +SKIP
     ...     client.submit(sum, [1, 2]).result()
     3
     """
+    import logging
+
     distributed = _distributed()
+    quiet = logging.getLogger("distributed")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # its INFO lines (one per worker start and stop) drown a notebook
     cluster = distributed.LocalCluster(
         n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-        memory_limit=memory_limit, host="127.0.0.1", dashboard_address=None,
-        scheduler_port=0, silence_logs=40)
+        memory_limit=memory_limit, host="127.0.0.1", scheduler_port=0,
+        dashboard_address=None, worker_dashboard_address=None,
+        scheduler_kwargs={"dashboard": False},
+        silence_logs=logging.WARNING)
     try:
         client = distributed.Client(cluster)
         try:
@@ -57,6 +65,7 @@ def local_cluster(n_workers: int = 2, threads_per_worker: int = 1,
             client.close()
     finally:
         cluster.close()
+        quiet.setLevel(level)
 
 
 def partition_bounds(n_items: int, n_partitions: int, batch_size: int) -> list[tuple[int, int]]:
