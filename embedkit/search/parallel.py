@@ -11,9 +11,9 @@ bitwise equal to ``embedder.transform(texts)``. Each finished partition is
 written to a :class:`~embedkit.search.VectorStore` as it arrives (by the client,
 the one writer), with its rows' positions as ids.
 
->>> from embedkit.search import local_cluster
->>> with local_cluster(n_workers=1) as client:          # doctest: +SKIP
-...     vectors = embed_parallel(["a cat", "a dog"], StaticSentenceEmbedder(), client=client)
+>>> from embedkit.search import partition_bounds
+>>> partition_bounds(1000, 2, batch_size=512)   # two partitions on batch boundaries
+[(0, 512), (512, 1000)]
 """
 
 from __future__ import annotations
@@ -105,6 +105,12 @@ def embed_parallel(texts: Any, embedder: Any, *, client: Any = None, address: st
     store : path, optional
         Write every partition, as it finishes, to a new :class:`VectorStore` table there
         (ids = positions in ``texts``, plus ``metadata`` rows); removed again if the run fails.
+
+    >>> from embedkit import StaticSentenceEmbedder
+    >>> with local_cluster(n_workers=2) as client:      # doctest: +SKIP
+    ...     vectors = embed_parallel(["a cat", "a dog"], StaticSentenceEmbedder(), client=client)
+    >>> embed_parallel(["a cat"], StaticSentenceEmbedder(),
+    ...                address="tcp://scheduler:8786")  # doctest: +SKIP
     """
     items = check_items(texts)
     if (client is None) == (address is None):
