@@ -62,6 +62,8 @@ def wordnet(n: int = 100_000):
 
 
 def measure(name, build, queries, true_ids, rows, dataset):
+    from threadpoolctl import threadpool_limits
+
     from embedkit.search import neighbor_recall, query_latency
 
     gc.collect()
@@ -70,8 +72,9 @@ def measure(name, build, queries, true_ids, rows, dataset):
     build_s = time.perf_counter() - start
     if hasattr(index, "threads"):
         index.threads = 1
-    lat = query_latency(index, queries[:200], k=10)
-    found = index.search(queries, 10)[1]
+    with threadpool_limits(1):  # queries on one thread (BLAS and OpenMP)
+        lat = query_latency(index, queries[:200], k=10)
+        found = index.search(queries, 10)[1]
     rows.append({"data": dataset, "index": name, "build_s": round(build_s, 2),
                  "memory_MB": round(getattr(index, "nbytes", 0) / 1e6, 1),
                  "p50_ms": round(lat["p50_ms"], 3), "p99_ms": round(lat["p99_ms"], 3),
@@ -94,7 +97,7 @@ def run_set(dataset: str, rows: list) -> None:
     U = exact.vectors_
     with threadpool_limits(1):
         floor = min(_timed(U.sum) for _ in range(7))
-        measure("numpy exact", lambda: exact, Q, true_ids, rows, dataset)
+    measure("numpy exact", lambda: exact, Q, true_ids, rows, dataset)
     rows[-1]["memory_MB"] = round(U.nbytes / 1e6, 1)
     rows[-1]["floor_ms"] = round(floor * 1e3, 3)
     rows[-1]["exact/floor"] = round(rows[-1]["p50_ms"] / 1e3 / floor, 2)
@@ -104,20 +107,19 @@ def run_set(dataset: str, rows: list) -> None:
                                                     train_size=max(50_000, 40 * nlist))),
              ("faiss HNSW32 ef=128", dict(kind="hnsw", m=32, ef_construction=80, ef_search=128)),
              ("faiss SQ8 (quantised)", dict(kind="sq8"))]
-    for name, kwargs in kinds:
-        with threadpool_limits(1):
-            index = measure(name, lambda: FaissIndex(U, **kwargs), Q, true_ids, rows, dataset)
+    for name, kwargs in kinds:  # built with every core, queried on one
+        index = measure(name, lambda: FaissIndex(U, **kwargs), Q, true_ids, rows, dataset)
         del index
     folder = tempfile.mkdtemp(prefix="bench-lancedb-")
-    with threadpool_limits(1):
-        store = measure("LanceDB flat scan", lambda: VectorStore.create(folder, U), Q[:50],
-                        true_ids[:50], rows, dataset)
-        parts = 256 if n <= 200_000 else 1024
-        def indexed():
-            store.create_index(index_type="IVF_FLAT", num_partitions=parts)
-            store.nprobes = 32
-            return store
-        measure(f"LanceDB IVF_FLAT{parts} nprobes=32", indexed, Q[:50], true_ids[:50], rows, dataset)
+    store = measure("LanceDB flat scan", lambda: VectorStore.create(folder, U), Q[:50],
+                    true_ids[:50], rows, dataset)
+    parts = 256 if n <= 200_000 else 1024
+
+    def indexed():
+        store.create_index(index_type="IVF_FLAT", num_partitions=parts)
+        store.nprobes = 32
+        return store
+    measure(f"LanceDB IVF_FLAT{parts} nprobes=32", indexed, Q[:50], true_ids[:50], rows, dataset)
     import shutil
     shutil.rmtree(folder)
 
