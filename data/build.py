@@ -36,6 +36,7 @@ DATA = Path(__file__).resolve().parent
 BUILDERS = {
     "wordnet_glosses": ("build_text", "build_wordnet_glosses"),
     "word_corpus": ("build_text", "build_word_corpus"),
+    "wordnet_all": ("build_text", "build_wordnet_all"),
     "emoji": ("build_images", "build_emoji"),
     "clipart": ("build_images", "build_clipart"),
     "spoken_words": ("build_audio", "build_spoken_words"),

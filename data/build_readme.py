@@ -8,6 +8,7 @@ COLUMNS = {
     "category": "class label",
     "lemma": "the word the gloss defines (first lemma of the synset, spaces for underscores)",
     "synset_offset": "WordNet 3.0 byte offset of the synset in data.noun (its id)",
+    "pos": "part of speech: noun, verb, adjective or adverb",
     "source": "which text source the row comes from: wordnet, kjv, fortunes or enwiki",
     "name": "human-readable name",
     "group": "Unicode emoji group (9 groups)",
@@ -59,6 +60,15 @@ seed=0)` on `gensim.utils.simple_preprocess` tokens reaches WordSim-353 Spearman
 10 epochs (about {t10} s of training on a busy 2-core machine; two worker threads make the
 score vary by about 0.02 between runs); with only 5 epochs it reaches {ws5}, so use 10.
 Read it with `pandas.read_csv("data/word_corpus/items.csv.gz")`.""",
+    "wordnet_all": """Every synset of WordNet 3.0's four data files (data.noun, data.verb,
+data.adj, data.adv), one row per synset: its gloss with the quoted example sentences cut off,
+its first lemma, its part of speech and its lexicographer category (the 45 lexnames such as
+noun.food, noun.animal, verb.motion, adj.all; counts are very uneven: adj.all and noun.artifact are the
+largest, then noun.person). `synset_offset` is the offset in the data file of the row's part of speech, so
+(pos, synset_offset) is the id. Glosses marked offensive/vulgar/derogatory or about sex
+(`BLOCK` in `build_text.py`) are left out, as in wordnet_glosses. Notebook 09 embeds it with
+wordllama for similarity search at scale.
+Read it with `pandas.read_csv("data/wordnet_all/items.csv.gz")` or `load_example("wordnet_all")`.""",
     "emoji": """Every single-code-point, fully-qualified emoji of emoji-test.txt (Unicode 15.0) that
 the font draws; "middle finger" is left out. Drawn at the font's only size (109 px, glyph box
 136x128) with `embedded_color=True` on a transparent 136x136 square, resized to 64x64 with
@@ -125,7 +135,7 @@ LICENCES = """## Licences and attributions
 
 Each data set's licence is in the table above; the notices the licences ask for follow.
 
-### WordNet (wordnet_glosses, word_corpus)
+### WordNet (wordnet_glosses, wordnet_all, word_corpus)
 
 WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved.
 

@@ -16,6 +16,9 @@ The public API, by idea (one module each):
 - clustering (``clustering``): :func:`sweep_k`, :func:`score_clustering`, :func:`clustering_table`,
   cluster names :func:`name_clusters`, :func:`top_terms`, :func:`central_items`
 - classification (``classification``): :func:`stratified_split`, :func:`few_label_curve`
+- similarity search (``search/``): :class:`ExactIndex`, :class:`FaissIndex`, :class:`VectorStore`
+  (LanceDB), :func:`embed_parallel` and :func:`local_cluster` (Dask); fast static sentence
+  vectors: :class:`StaticSentenceEmbedder` (wordllama)
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
 - retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
 - recommendation (``recommend``): :class:`ContentRecommender`, :class:`BPRRecommender`,
@@ -92,8 +95,10 @@ from embedkit.recommend import (
     load_interactions,
     ndcg_at_k,
 )
+from embedkit.search import ExactIndex, FaissIndex, VectorStore, embed_parallel, local_cluster
 from embedkit.sentence import SentenceEmbedder
 from embedkit.speaker import SpeakerEmbedder
+from embedkit.static_sentence import StaticSentenceEmbedder
 from embedkit.skipgram import train_skipgram
 from embedkit.tfidf import TfidfSvdEmbedder
 from embedkit.word_training import tokenize, train_fasttext, train_word2vec
@@ -111,9 +116,11 @@ __all__ = [
     "DataIntegrityError",
     "Embedder",
     "EmbedkitError",
+    "ExactIndex",
     "ExerciseError",
     "Explorer",
     "ExtractiveGenerator",
+    "FaissIndex",
     "HubGenerator",
     "HybridRecommender",
     "InputError",
@@ -132,9 +139,11 @@ __all__ = [
     "Retriever",
     "SentenceEmbedder",
     "SpeakerEmbedder",
+    "StaticSentenceEmbedder",
     "TfidfSvdEmbedder",
     "TimeNormalizedMFCCEmbedder",
     "UnknownNameError",
+    "VectorStore",
     "WordVectors",
     "analogy_accuracy",
     "build_prompt",
@@ -146,6 +155,7 @@ __all__ = [
     "cold_start_split",
     "clustering_table",
     "compare",
+    "embed_parallel",
     "environment_report",
     "evaluate_recommenders",
     "example_info",
@@ -161,6 +171,7 @@ __all__ = [
     "load_example",
     "load_glove",
     "load_interactions",
+    "local_cluster",
     "model_info",
     "ndcg_at_k",
     "name_clusters",

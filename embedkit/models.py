@@ -251,6 +251,13 @@ def _text_specs() -> list[ModelSpec]:
             "a network connection for the first download (~420 MB)",
             "Larger, stronger sentence model (MPNet base, 12 layers).",
         ),
+        ModelSpec(
+            "wordllama-l2-supercat", "text", 256, "MIT",
+            "wordllama static sentence vectors; weights in the PyPI package wordllama",
+            "embedkit.static_sentence:StaticSentenceEmbedder", {"model": "l2_supercat", "dim": 256},
+            package_installed("wordllama"), "pip install wordllama",
+            "Static sentence vectors (token lookup + pooling, no layers): ~100x MiniLM's speed, for 100k+ texts.",
+        ),
         *_word_specs(),
     ]
 
