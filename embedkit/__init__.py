@@ -14,7 +14,11 @@ The public API, by idea (one module each):
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
 - neighbours: :func:`nearest_neighbors`, :class:`NeighborIndex`
 - evaluation: :func:`knn_accuracy`, :func:`precision_at_k`, :func:`word_similarity`, :func:`analogy_accuracy`
-- retrieval-augmented generation: :class:`Retriever`, :func:`build_prompt`, :class:`ExtractiveGenerator`
+- retrieval-augmented generation (``rag``): :class:`Retriever` (any ``index=`` with
+  ``search(vectors, k)``, default :class:`ExactSearch`), :func:`build_prompt`,
+  :class:`LanguageModelGenerator` (a real LM, offline), :class:`ExtractiveGenerator`, :class:`HubGenerator`,
+  :func:`definition_questions`, :func:`evaluate_rag`, :func:`summarize_evaluation`,
+  :func:`mean_reciprocal_rank`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
@@ -55,13 +59,22 @@ from embedkit.models import ModelSpec, get_embedder, list_models, model_info, re
 from embedkit.neighbors import NeighborIndex, nearest_neighbors
 from embedkit.projection import project
 from embedkit.rag import (
+    ExactSearch,
     ExtractiveGenerator,
     HubGenerator,
+    LanguageModelGenerator,
     Retriever,
+    answer_is_correct,
     build_prompt,
     chunk_documents,
     chunk_text,
+    evaluate_rag,
+    is_grounded,
+    mean_reciprocal_rank,
+    rag_trace,
     recall_at_k,
+    definition_questions,
+    summarize_evaluation,
 )
 from embedkit.sentence import SentenceEmbedder
 from embedkit.speaker import SpeakerEmbedder
@@ -79,12 +92,14 @@ __all__ = [
     "DataIntegrityError",
     "Embedder",
     "EmbedkitError",
+    "ExactSearch",
     "ExerciseError",
     "Explorer",
     "ExtractiveGenerator",
     "HubGenerator",
     "InputError",
     "KitClipEmbedder",
+    "LanguageModelGenerator",
     "LogMelEmbedder",
     "MFCCEmbedder",
     "MissingExtraError",
@@ -100,29 +115,36 @@ __all__ = [
     "UnknownNameError",
     "WordVectors",
     "analogy_accuracy",
+    "answer_is_correct",
     "build_prompt",
     "cache_dir",
     "chunk_documents",
     "chunk_text",
     "clear_cache",
     "compare",
+    "definition_questions",
     "environment_report",
+    "evaluate_rag",
     "example_info",
     "export_html",
     "get_embedder",
+    "is_grounded",
     "knn_accuracy",
     "list_examples",
     "list_models",
     "load_audio",
     "load_example",
     "load_glove",
+    "mean_reciprocal_rank",
     "model_info",
     "nearest_neighbors",
     "neighborhood_preservation",
     "precision_at_k",
     "project",
+    "rag_trace",
     "recall_at_k",
     "register_model",
+    "summarize_evaluation",
     "tokenize",
     "train_fasttext",
     "train_skipgram",
