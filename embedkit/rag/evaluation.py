@@ -29,8 +29,9 @@ __all__ = ["recall_at_k", "retrieval_ranks", "mean_reciprocal_rank", "answer_is_
 
 CONDITIONS = ("retrieved", "none", "random")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_STOP = frozenset("the a an of is are was to in on for and or it its this that word answer which what by with as "
-                  "be from at i don't know not".split())
+_STOP = frozenset("the a an of is are was were be been to in on onto into for and or it its this that these those "
+                  "word answer which what who whom whose where when how why by with as from at i you we they he she "
+                  "do does did can not don't know any some".split())
 
 
 def _words(text: str) -> list[str]:
