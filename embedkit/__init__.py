@@ -18,7 +18,7 @@ The public API, by idea (one module each):
   ``search(vectors, k)``, default :class:`ExactSearch`), :func:`build_prompt`,
   :class:`LanguageModelGenerator` (a real LM, offline), :class:`ExtractiveGenerator`, :class:`HubGenerator`,
   :func:`definition_questions`, :func:`evaluate_rag`, :func:`summarize_evaluation`,
-  :func:`mean_reciprocal_rank`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
+  :func:`mean_reciprocal_rank`, :func:`retrieval_ranks`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
@@ -73,6 +73,7 @@ from embedkit.rag import (
     mean_reciprocal_rank,
     rag_trace,
     recall_at_k,
+    retrieval_ranks,
     definition_questions,
     summarize_evaluation,
 )
@@ -144,6 +145,7 @@ __all__ = [
     "rag_trace",
     "recall_at_k",
     "register_model",
+    "retrieval_ranks",
     "summarize_evaluation",
     "tokenize",
     "train_fasttext",

