@@ -174,7 +174,13 @@ class LanguageModelGenerator:
         """
         import torch
 
+        import inspect
+
         self.load()
+        # transformers 5 renamed past_key_values to cache; older versions know only the old name.
+        new_name = "cache" in inspect.signature(self.model_.forward).parameters
         with torch.inference_mode():
-            out = self.model_(input_ids=ids, past_key_values=past, use_cache=True, output_hidden_states=True)
-        return Step(out.hidden_states[-1][0, -1], out.logits[0, -1], out.past_key_values)
+            out = self.model_(input_ids=ids, use_cache=True, output_hidden_states=True,
+                              **{"cache" if new_name else "past_key_values": past})
+        cache = out["cache"] if new_name else out.past_key_values
+        return Step(out.hidden_states[-1][0, -1], out.logits[0, -1], cache)
