@@ -24,6 +24,11 @@ The public API, by idea (one module each):
 - recommendation (``recommend``): :class:`ContentRecommender`, :class:`BPRRecommender`,
   :class:`Item2VecRecommender`, :class:`HybridRecommender`, baselines, :func:`leave_last_out`,
   :func:`hit_rate_at_k`, :func:`ndcg_at_k`, :func:`evaluate_recommenders`, :func:`load_interactions`
+- retrieval-augmented generation (``rag``): :class:`Retriever` (any ``index=`` with
+  ``search(vectors, k)``, default :class:`ExactSearch`), :func:`build_prompt`,
+  :class:`LanguageModelGenerator` (a real LM, offline), :class:`ExtractiveGenerator`, :class:`HubGenerator`,
+  :func:`definition_questions`, :func:`evaluate_rag`, :func:`summarize_evaluation`,
+  :func:`mean_reciprocal_rank`, :func:`retrieval_ranks`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
@@ -72,13 +77,23 @@ from embedkit.models import ModelSpec, get_embedder, list_models, model_info, re
 from embedkit.neighbors import NeighborIndex, nearest_neighbors
 from embedkit.projection import project
 from embedkit.rag import (
+    ExactSearch,
     ExtractiveGenerator,
     HubGenerator,
+    LanguageModelGenerator,
     Retriever,
+    answer_is_correct,
     build_prompt,
     chunk_documents,
     chunk_text,
+    evaluate_rag,
+    is_grounded,
+    mean_reciprocal_rank,
+    rag_trace,
     recall_at_k,
+    retrieval_ranks,
+    definition_questions,
+    summarize_evaluation,
 )
 from embedkit.recommend import (
     BPRRecommender,
@@ -117,6 +132,7 @@ __all__ = [
     "Embedder",
     "EmbedkitError",
     "ExactIndex",
+    "ExactSearch",
     "ExerciseError",
     "Explorer",
     "ExtractiveGenerator",
@@ -126,6 +142,7 @@ __all__ = [
     "InputError",
     "Item2VecRecommender",
     "KitClipEmbedder",
+    "LanguageModelGenerator",
     "LogMelEmbedder",
     "MFCCEmbedder",
     "MissingExtraError",
@@ -146,6 +163,7 @@ __all__ = [
     "VectorStore",
     "WordVectors",
     "analogy_accuracy",
+    "answer_is_correct",
     "build_prompt",
     "cache_dir",
     "central_items",
@@ -158,11 +176,15 @@ __all__ = [
     "embed_parallel",
     "environment_report",
     "evaluate_recommenders",
+    "definition_questions",
+    "environment_report",
+    "evaluate_rag",
     "example_info",
     "export_html",
     "few_label_curve",
     "get_embedder",
     "hit_rate_at_k",
+    "is_grounded",
     "knn_accuracy",
     "leave_last_out",
     "list_examples",
@@ -172,6 +194,7 @@ __all__ = [
     "load_glove",
     "load_interactions",
     "local_cluster",
+    "mean_reciprocal_rank",
     "model_info",
     "ndcg_at_k",
     "name_clusters",
@@ -179,11 +202,14 @@ __all__ = [
     "neighborhood_preservation",
     "precision_at_k",
     "project",
+    "rag_trace",
     "recall_at_k",
     "register_model",
     "score_clustering",
     "stratified_split",
     "sweep_k",
+    "retrieval_ranks",
+    "summarize_evaluation",
     "tokenize",
     "top_terms",
     "train_fasttext",

