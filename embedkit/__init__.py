@@ -177,7 +177,6 @@ __all__ = [
     "environment_report",
     "evaluate_recommenders",
     "definition_questions",
-    "environment_report",
     "evaluate_rag",
     "example_info",
     "export_html",
