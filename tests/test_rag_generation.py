@@ -80,6 +80,28 @@ def test_output_layer_scores_the_vocabulary_against_the_tied_input_table(generat
     assert not np.allclose(table[::-1] @ step.hidden.numpy(), step.logits.numpy(), atol=1e-3)
 
 
+@pytest.mark.parametrize("threads", [1, 2, None])
+def test_the_model_runs_on_the_threads_asked_and_restores_torch_afterwards(generator, threads):
+    seen = []
+    hook = generator.model_.register_forward_pre_hook(lambda module, args: seen.append(torch.get_num_threads()))
+    before = torch.get_num_threads()
+    try:
+        capped = LanguageModelGenerator(max_new_tokens=2, verbose=False, threads=threads).load()
+        capped.step(capped.encode(QUESTION))
+        capped.complete(QUESTION)
+    finally:
+        hook.remove()
+    assert seen and set(seen) == {before if threads is None else threads}
+    assert torch.get_num_threads() == before
+    assert LanguageModelGenerator().threads == 1  # the measured default for one-token-at-a-time decoding
+
+
+@pytest.mark.parametrize("threads", [0, -1, 1.5, "2"])
+def test_a_bad_thread_count_is_refused(generator, threads):
+    with pytest.raises(InputError, match="threads"):
+        LanguageModelGenerator(max_new_tokens=2, verbose=False, threads=threads).complete(QUESTION)
+
+
 @pytest.mark.parametrize("question", ["", "   ", None, 3])
 def test_an_empty_or_non_text_question_is_refused(generator, question):
     with pytest.raises(InputError):

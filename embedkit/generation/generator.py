@@ -25,6 +25,7 @@ from embedkit.generation.language_model import load_language_model, model_source
 from embedkit.generation.store import OFFLINE_MODEL
 from embedkit.rag.inputs import check_text, passages_of
 from embedkit.rag.prompt import DEFAULT_INSTRUCTION, build_prompt, fit_passages
+from embedkit.threads import check_threads, limited_threads
 from embedkit.validation import check_k
 
 __all__ = ["LanguageModelGenerator", "Step", "closed_book_prompt"]
@@ -58,18 +59,24 @@ class LanguageModelGenerator:
     folder, or any Hugging Face hub causal-LM name. ``context_window``
     (default: the model's own) limits the prompt plus the answer; passages
     that do not fit are cut with a warning, the question never is.
+    ``threads`` (default 1) caps torch's threads while the model runs
+    (``None``: torch's own choice). One token at a time is little work per
+    step: on a busy 2-core machine, side by side, two threads spent 4.7x
+    more CPU per answer than one and took 4.4x longer (the speed phase of
+    ``benchmarks/bench_generate.py`` compares them).
 
     >>> LanguageModelGenerator("Qwen/Qwen2.5-0.5B-Instruct").description
     'LanguageModelGenerator: Qwen/Qwen2.5-0.5B-Instruct (hub; not loaded yet)'
     """
 
     def __init__(self, model: str = OFFLINE_MODEL, max_new_tokens: int = 24, context_window: int | None = None,
-                 instruction: str = DEFAULT_INSTRUCTION, verbose: bool = True):
+                 instruction: str = DEFAULT_INSTRUCTION, verbose: bool = True, threads: int | None = 1):
         self.model = model
         self.max_new_tokens = max_new_tokens
         self.context_window = context_window
         self.instruction = instruction
         self.verbose = verbose
+        self.threads = threads
 
     @property
     def description(self) -> str:
@@ -130,7 +137,7 @@ class LanguageModelGenerator:
         ids = self.encode(prompt)
         max_new = check_k(self.max_new_tokens, 10**6, name="max_new_tokens")
         pad = self.tokenizer_.pad_token_id if self.tokenizer_.pad_token_id is not None else self.tokenizer_.eos_token_id
-        with torch.inference_mode():
+        with torch.inference_mode(), limited_threads(check_threads(self.threads)):
             output = self.model_.generate(input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new,
                                           do_sample=False, pad_token_id=pad, temperature=None, top_p=None, top_k=None)
         text = self.tokenizer_.decode(output[0, ids.shape[1]:], skip_special_tokens=True).strip()
@@ -179,7 +186,7 @@ class LanguageModelGenerator:
         self.load()
         # transformers 5 renamed past_key_values to cache; older versions know only the old name.
         new_name = "cache" in inspect.signature(self.model_.forward).parameters
-        with torch.inference_mode():
+        with torch.inference_mode(), limited_threads(check_threads(self.threads)):
             out = self.model_(input_ids=ids, use_cache=True, output_hidden_states=True,
                               **{"cache" if new_name else "past_key_values": past})
         cache = out["cache"] if new_name else out.past_key_values
