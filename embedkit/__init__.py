@@ -25,7 +25,7 @@ The public API, by idea (one module each):
   :class:`Item2VecRecommender`, :class:`HybridRecommender`, baselines, :func:`leave_last_out`,
   :func:`hit_rate_at_k`, :func:`ndcg_at_k`, :func:`evaluate_recommenders`, :func:`load_interactions`
 - retrieval-augmented generation (``rag``): :class:`Retriever` (any ``index=`` with
-  ``search(vectors, k)``, default :class:`ExactSearch`), :func:`build_prompt`,
+  ``search(vectors, k)``, default :class:`ExactIndex`), :func:`build_prompt`,
   :class:`LanguageModelGenerator` (a real LM, offline), :class:`ExtractiveGenerator`, :class:`HubGenerator`,
   :func:`definition_questions`, :func:`evaluate_rag`, :func:`summarize_evaluation`,
   :func:`mean_reciprocal_rank`, :func:`retrieval_ranks`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
@@ -77,7 +77,6 @@ from embedkit.models import ModelSpec, get_embedder, list_models, model_info, re
 from embedkit.neighbors import NeighborIndex, nearest_neighbors
 from embedkit.projection import project
 from embedkit.rag import (
-    ExactSearch,
     ExtractiveGenerator,
     HubGenerator,
     LanguageModelGenerator,
@@ -132,7 +131,6 @@ __all__ = [
     "Embedder",
     "EmbedkitError",
     "ExactIndex",
-    "ExactSearch",
     "ExerciseError",
     "Explorer",
     "ExtractiveGenerator",

@@ -10,9 +10,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from embedkit import InputError, Retriever
+from embedkit import ExactIndex, InputError, Retriever
 from embedkit.rag import (
-    ExactSearch,
     answer_is_correct,
     definition_questions,
     evaluate_rag,
@@ -180,7 +179,7 @@ class _FaissLikeIndex:
 def test_a_given_index_serves_the_same_results_as_exact_search():
     exact = Retriever(WordCounts()).fit(PASSAGES)
     given = Retriever(WordCounts(), index=_FaissLikeIndex()).fit(PASSAGES)
-    assert isinstance(exact.index_, ExactSearch) and given.index_.ntotal == len(PASSAGES)
+    assert isinstance(exact.index_, ExactIndex) and given.index_.ntotal == len(PASSAGES)
     for query in ["a small hand drum", "small buffalo", "small meat pie"]:
         a, b = exact.retrieve(query, k=2), given.retrieve(query, k=2)
         assert a.index.tolist() == b.index.tolist()

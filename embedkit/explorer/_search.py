@@ -24,24 +24,12 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
+# One tie rule for every exact search in the kit: duplicates order by row index.
+from embedkit.neighbors import _top_k
 
 __all__ = ["ExactCosine", "UserIndex"]
 
-# Scores closer than this count as tied, so duplicates order by row index
-# (the same rule as embedkit.NeighborIndex, so both give the same answer).
-_TIE_DECIMALS = 6
 _BLOCK_ROWS = 65_536
-
-
-def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k highest scores, highest first, ties by lower index."""
-    if k < len(scores):
-        cut = np.partition(scores, len(scores) - k)[len(scores) - k]
-        candidates = np.flatnonzero(scores >= cut - 10.0 ** -_TIE_DECIMALS)
-    else:
-        candidates = np.arange(len(scores))
-    rounded = np.round(scores[candidates], _TIE_DECIMALS)
-    return candidates[np.lexsort((candidates, -rounded))[:k]]
 
 
 class ExactCosine:

@@ -7,7 +7,7 @@ as the context of a prompt, so it answers from them rather than from memory.
 
 - :mod:`~embedkit.rag.chunking`: :func:`chunk_text`, :func:`chunk_documents` cut documents into passages;
 - :mod:`~embedkit.rag.retriever`: :class:`Retriever` embeds passages and searches them through an
-  index (default :class:`ExactSearch`; any object with ``search(vectors, k) -> (scores, ids)``);
+  index (default :class:`embedkit.ExactIndex`; any object with ``search(vectors, k) -> (scores, ids)``);
 - :mod:`~embedkit.rag.prompt`: :func:`build_prompt` shows exactly what a generator is given,
   :func:`fit_passages` cuts passages to a context window (never the question);
 - :mod:`~embedkit.rag.generators`: :class:`LanguageModelGenerator` (a real language model,
@@ -36,11 +36,11 @@ from embedkit.rag.evaluation import (
 from embedkit.rag.generators import ExtractiveGenerator, HubGenerator
 from embedkit.rag.prompt import build_prompt, fit_passages
 from embedkit.rag.questions import glossary_passages, definition_questions
-from embedkit.rag.retriever import ExactSearch, Retriever
+from embedkit.rag.retriever import Retriever
 from embedkit.rag.trace import rag_trace, trace_table
 
 __all__ = [
-    "ExactSearch", "ExtractiveGenerator", "HubGenerator", "LanguageModelGenerator", "Retriever",
+    "ExtractiveGenerator", "HubGenerator", "LanguageModelGenerator", "Retriever",
     "answer_is_correct", "build_prompt", "chunk_documents", "chunk_text", "closed_book_prompt", "evaluate_rag",
     "fit_passages", "glossary_passages", "is_grounded", "mean_reciprocal_rank", "rag_trace", "recall_at_k",
     "retrieval_ranks", "definition_questions", "summarize_evaluation", "trace_table",

@@ -2,8 +2,8 @@
 
 The search itself is delegated to an *index*: any object with
 ``search(query_vectors, k) -> (scores, ids)``, the convention of faiss and of
-the kit's vector-database wrappers. The default, :class:`ExactSearch`, is the
-kit's exact cosine search (:class:`~embedkit.NeighborIndex`).
+the kit's vector-database wrappers. The default is the
+kit's exact cosine search, :class:`embedkit.ExactIndex` (notebook 09).
 
 >>> from embedkit.rag import Retriever
 >>> retriever = Retriever().fit(["Cats purr when content.", "Paris is the capital of France."])
@@ -20,30 +20,11 @@ import numpy as np
 import pandas as pd
 
 from embedkit.errors import InputError
-from embedkit.neighbors import NeighborIndex
 from embedkit.rag.inputs import check_text, check_texts
+from embedkit.search.exact import ExactIndex
 from embedkit.validation import check_items, check_k
 
-__all__ = ["ExactSearch", "Retriever"]
-
-
-class ExactSearch:
-    """Exact cosine top-k over ``vectors``, with the faiss-style ``search(queries, k) -> (scores, ids)``.
-
-    >>> index = ExactSearch(np.eye(3))
-    >>> scores, ids = index.search(np.array([[0.0, 1.0, 0.1]]), k=2)
-    >>> ids.tolist()
-    [[1, 2]]
-    """
-
-    def __init__(self, vectors: Any):
-        self.neighbors_ = NeighborIndex(vectors)
-        self.ntotal = len(self.neighbors_.unit_)
-
-    def search(self, queries: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and row ids of the ``k`` best rows for each query row: two ``(n_queries, k)`` arrays."""
-        ids, scores = self.neighbors_.query(np.atleast_2d(np.asarray(queries, dtype=np.float32)), k)
-        return np.atleast_2d(scores), np.atleast_2d(ids)
+__all__ = ["Retriever"]
 
 
 def _index_size(index: Any) -> int | None:
@@ -51,7 +32,10 @@ def _index_size(index: Any) -> int | None:
         value = getattr(index, attribute, None)
         if isinstance(value, (int, np.integer)):
             return int(value)
-    return None
+    try:
+        return len(index)
+    except TypeError:
+        return None
 
 
 class Retriever:
@@ -66,7 +50,7 @@ class Retriever:
     (scores, ids)``, such as a faiss index or the kit's vector-database
     wrappers. If it has ``add`` and is empty, :meth:`fit` adds the passages'
     unit-length vectors to it; otherwise it must already hold them, in order.
-    Default: :class:`ExactSearch`.
+    Default: :class:`embedkit.ExactIndex` (exact cosine search).
 
     >>> r = Retriever().fit(["The heart pumps blood.", "Bread is baked."], sources=["bio", "food"])
     >>> r.retrieve("Which organ moves blood around?", k=1).source.tolist()
@@ -97,7 +81,7 @@ class Retriever:
 
     def _build_index(self) -> Any:
         if self.index is None:
-            return ExactSearch(self.embeddings_)
+            return ExactIndex(self.embeddings_)
         index, size = self.index, _index_size(self.index)
         if callable(getattr(index, "add", None)) and not size:
             norms = np.linalg.norm(self.embeddings_, axis=1, keepdims=True)

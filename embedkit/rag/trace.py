@@ -55,6 +55,12 @@ def rag_trace(retriever: Any, query: str, retrieved: Sequence[int], answer: str,
     """An :class:`~embedkit.Explorer` map of one RAG run, coloured by role (query, retrieved, answer, other).
 
     Click the answer to see, in the original space, which passages it is closest to.
+
+    >>> from embedkit import Retriever
+    >>> retriever = Retriever().fit(["Cats purr.", "Dogs bark.", "Paris is in France."])
+    >>> trace = rag_trace(retriever, "Which animal purrs?", [0], "A cat purrs.", n_background=3)
+    >>> sorted(set(trace.labels))
+    ['answer', 'other passage', 'query', 'retrieved']
     """
     from embedkit.explorer import Explorer
 
