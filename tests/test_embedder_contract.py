@@ -62,6 +62,8 @@ def _clips():
 RUNNABLE = {
     "SentenceEmbedder": (lambda: ek.SentenceEmbedder(cache=False), _texts,
                          {"batch_size": np.arange(2, 4)}, {"batch_size": 0}),
+    "StaticSentenceEmbedder": (lambda: ek.StaticSentenceEmbedder(cache=False), _texts,
+                               {"batch_size": np.arange(2, 4)}, {"batch_size": 0}),
     "WordVectors": (lambda: ek.WordVectors(), _words, {"batch_size": np.arange(2, 4)}, {"oov": "skip"}),
     "AverageWordEmbedder": (lambda: ek.AverageWordEmbedder(verbose=False), _texts,
                             {"max_tokens": np.arange(3, 5)}, {"max_tokens": 0}),
