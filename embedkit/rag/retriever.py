@@ -42,7 +42,8 @@ class ExactSearch:
 
     def search(self, queries: Any, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Scores and row ids of the ``k`` best rows for each query row: two ``(n_queries, k)`` arrays."""
-        ids, scores = self.neighbors_.query(np.atleast_2d(np.asarray(queries, dtype=np.float32)), k)
+        # NeighborIndex.query checks the queries (complex, ragged, NaN) before any conversion.
+        ids, scores = self.neighbors_.query(queries, k)
         return np.atleast_2d(scores), np.atleast_2d(ids)
 
 
