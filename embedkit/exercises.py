@@ -20,7 +20,11 @@ Correct!
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from embedkit.errors import EmbedkitError
 
@@ -38,6 +42,8 @@ def _holds_blank(value: Any) -> bool:
         return any(_holds_blank(v) for v in value)
     if isinstance(value, dict):
         return any(_holds_blank(v) for v in value.values())
+    if isinstance(value, np.ndarray) and value.dtype == object:  # np.array([1, ...])
+        return any(v is Ellipsis for v in value.ravel())
     return False
 
 
@@ -59,8 +65,11 @@ def require_answer(value: Any, name: str, kind: type | tuple[type, ...] | None =
         raise ExerciseError(
             f"Fill in `{name}` first: replace the ... in the exercise cell, then run it again."
         )
-    if kind is not None and not isinstance(value, kind):
-        kinds = kind if isinstance(kind, tuple) else (kind,)
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    # For int, any whole number (np.int64 from (labels == 1).sum()) but not True, which no count is.
+    accepted = kinds + (numbers.Integral,) if int in kinds else kinds
+    if kind is not None and (not isinstance(value, accepted)
+                             or (isinstance(value, bool) and bool not in kinds and int in kinds)):
         expected = " or ".join(k.__name__ for k in kinds)
         raise ExerciseError(f"Not yet: `{name}` should be of type {expected}, not {type(value).__name__}.")
     return value
@@ -75,6 +84,8 @@ def check(condition: bool, hint: str, success: str = "Correct!") -> None:
     >>> check(2 > 1, "the first number should be larger")
     Correct!
     """
+    if isinstance(condition, (np.ndarray, pd.Series)):  # e.g. answer == truth, element by element
+        condition = condition.size > 0 and bool(np.all(condition))
     if not bool(condition):
         raise ExerciseError(f"Not yet: {hint}")
     print(success)

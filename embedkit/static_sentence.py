@@ -27,6 +27,7 @@ import numpy as np
 
 from embedkit.embedder import Embedder
 from embedkit.errors import InputError, ModelUnavailableError, require
+from embedkit.validation import check_text
 
 __all__ = ["StaticSentenceEmbedder"]
 
@@ -71,9 +72,7 @@ class StaticSentenceEmbedder(Embedder):
                 f"Item {index} is a {type(item).__name__}, not a string: "
                 "StaticSentenceEmbedder embeds text. Convert it with str() or drop it."
             )
-        if not item.strip():
-            raise InputError(f"Item {index} is an empty string: it has no words to embed. Drop it.")
-        return item
+        return check_text(item, index)
 
     def _load_model(self) -> Any:
         wordllama = require("wordllama", "search", "StaticSentenceEmbedder")

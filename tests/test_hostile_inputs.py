@@ -468,6 +468,253 @@ def _cache_dir_on_file():
     return ek.cache_dir()
 
 
+# --- the merge's public names: search, clustering, classification, recommendation, RAG -------
+def _interactions(n_users=12, n_items=8, per_user=4, seed=0):
+    rng = np.random.default_rng(seed)
+    rows = [(f"u{u}", f"i{i}", s) for u in range(n_users)
+            for s, i in enumerate(rng.choice(n_items, size=per_user, replace=False))]
+    return __import__("pandas").DataFrame(rows, columns=["user", "item", "step"])
+
+
+def _fitted(model):
+    return model.fit(_interactions())
+
+
+_PASSAGES = ["burgh: a borough in Scotland", "anoa: a small buffalo", "kiln: an oven for pottery",
+             "sloop: a sailing boat", "lute: a string instrument"]
+
+
+def _retriever():
+    return ek.Retriever(embedder=ek.TfidfSvdEmbedder(n_components=2)).fit(_PASSAGES)
+
+
+def _questions(passage=0):
+    return __import__("pandas").DataFrame({"question": ["What is a burgh?"], "answer": ["a borough in Scotland"],
+                                           "passage": [passage]})
+
+
+def _a_file():
+    path = Path(tempfile.mkdtemp()) / "a-file"
+    path.write_text("not a folder")
+    return path
+
+
+def _store(path=None, vectors=X):
+    return ek.VectorStore.create(path or Path(tempfile.mkdtemp()) / "db", vectors)
+
+
+def _item_vectors():
+    return RNG.normal(size=(8, 4)).astype(np.float32), [f"i{i}" for i in range(8)]
+
+
+def _top_k_ids(k):
+    return lambda r: (np.asarray(r[1]).size == k and int(np.ravel(r[1])[0]) == 3) or f"got {r}"
+
+
+def _start_cluster(**options):
+    with ek.local_cluster(**options) as client:  # closed again if a bad option got through
+        return client
+
+
+CLUSTERS = np.array([0, 1, 2, 3] * 5)
+
+CASES += [
+    # search
+    Case("ExactIndex: NaN row", lambda: ek.ExactIndex(np.vstack([X, [np.nan] * 8])), match="NaN"),
+    Case("ExactIndex: ragged rows", lambda: ek.ExactIndex([[1, 2], [3]])),
+    Case("ExactIndex: no rows", lambda: ek.ExactIndex(np.zeros((0, 8)))),
+    Case("ExactIndex: complex", lambda: ek.ExactIndex(X + 1j), match="complex"),
+    Case("ExactIndex.search: query of other dimension", lambda: ek.ExactIndex(X).search(np.ones(5), k=1), match="dimension"),
+    Case("ExactIndex.search: k larger than n", lambda: ek.ExactIndex(X).search(X[3], k=10**6)),
+    Case("ExactIndex.search: k=0", lambda: ek.ExactIndex(X).search(X[3], k=0)),
+    Case("ExactIndex.search: k=np.int64(2)", lambda: ek.ExactIndex(X).search(X[3], k=np.int64(2)), _top_k_ids(2)),
+    Case("ExactIndex.search: a generator of queries", lambda: ek.ExactIndex(X).search(_generator(X[:2]), k=1)),
+    Case("ExactIndex.search: a zero query", lambda: ek.ExactIndex(X).search(np.zeros(8), k=1), match="zero"),
+    Case("ExactIndex: NaN row", lambda: ek.ExactIndex(np.vstack([X, [np.nan] * 8])), match="NaN"),
+    Case("ExactIndex.search: ragged queries", lambda: ek.ExactIndex(X).search([[1.0] * 8, [1.0]], k=1)),
+    Case("ExactIndex.search: complex queries", lambda: ek.ExactIndex(X).search(X[:2] + 1j, k=1), match="complex"),
+    Case("FaissIndex: unknown kind", lambda: ek.FaissIndex(X, kind="lsh"), match="hnsw"),
+    Case("FaissIndex: inf row", lambda: ek.FaissIndex(np.vstack([X, [np.inf] * 8]), kind="flat"), match="infinite"),
+    Case("FaissIndex: m=0", lambda: ek.FaissIndex(X, kind="hnsw", m=0)),
+    Case("FaissIndex: nlist larger than n is capped", lambda: ek.FaissIndex(X, kind="ivf", nlist=10**6).search(X[3], k=2),
+         _top_k_ids(2)),
+    Case("FaissIndex: nlist=0.5", lambda: ek.FaissIndex(X, kind="ivf", nlist=0.5)),
+    Case("FaissIndex flat: search finds the item itself", lambda: ek.FaissIndex(X, kind="flat").search(X[3], k=2),
+         _top_k_ids(2)),
+    Case("FaissIndex.search: NaN query", lambda: ek.FaissIndex(X, kind="flat").search(np.full(8, np.nan), k=1), match="NaN"),
+    Case("FaissIndex.search: k larger than n", lambda: ek.FaissIndex(X, kind="flat").search(X[0], k=10**6)),
+    Case("VectorStore.create: the path is a file", lambda: _store(_a_file())),
+    Case("VectorStore.create: NaN row", lambda: _store(vectors=np.vstack([X, [np.nan] * 8])), match="NaN"),
+    Case("VectorStore.open: a missing folder", lambda: ek.VectorStore.open("/no/such/store")),
+    Case("VectorStore.open: unknown table", lambda: ek.VectorStore.open(_store().folder, table="nope"), match="nope"),
+    Case("VectorStore.add: vectors of other dimension", lambda: _store().add(np.ones((2, 5)))),
+    Case("VectorStore.search: k larger than n", lambda: _store().search(X[3], k=10**6)),
+    Case("VectorStore.search: finds the item itself", lambda: _store().search(X[3], k=2), _top_k_ids(2)),
+    Case("VectorStore.search: bad where clause", lambda: _store().search(X[3], k=1, where="no_such_column > 1")),
+    Case("VectorStore.create_index: unknown index_type", lambda: _store().create_index(index_type="BTREE_X")),
+    Case("embed_parallel: a single string", lambda: ek.embed_parallel("a cat", ek.TfidfSvdEmbedder(n_components=2))),
+    Case("embed_parallel: not an embedder", lambda: ek.embed_parallel(TEXTS, 123)),
+    Case("embed_parallel: n_partitions=0", lambda: ek.embed_parallel(TEXTS, ek.TfidfSvdEmbedder(n_components=2),
+                                                                     n_partitions=0)),
+    Case("local_cluster: n_workers=0", lambda: _start_cluster(n_workers=0)),
+    Case("local_cluster: memory_limit='lots'", lambda: _start_cluster(memory_limit="lots")),
+    Case("StaticSentenceEmbedder: unknown model", lambda: ek.StaticSentenceEmbedder(model="no_such_model").transform(TEXTS)),
+    Case("StaticSentenceEmbedder: dim=7", lambda: ek.StaticSentenceEmbedder(dim=7).transform(TEXTS)),
+    Case("StaticSentenceEmbedder: lone surrogate", lambda: ek.StaticSentenceEmbedder().transform(["a \ud800 b"]),
+         match="surrogate"),
+    Case("StaticSentenceEmbedder: zero-width text", lambda: ek.StaticSentenceEmbedder().transform(["\u200b"])),
+    Case("StaticSentenceEmbedder: a None item", lambda: ek.StaticSentenceEmbedder().transform(TEXTS + [None])),
+    Case("StaticSentenceEmbedder.fit_transform(generator)",
+         lambda: ek.StaticSentenceEmbedder(cache=False).fit_transform(_generator(TEXTS)), _text_rows(4)),
+    # clustering and classification
+    Case("score_clustering: lengths differ", lambda: ek.score_clustering(LABELS, CLUSTERS[:5])),
+    Case("score_clustering: empty", lambda: ek.score_clustering([], [])),
+    Case("score_clustering: a perfect clustering scores 1",
+         lambda: ek.score_clustering(LABELS, 1 - LABELS),
+         lambda s: all(abs(v - 1) < 1e-9 for k, v in s.items() if "ari" in k.lower() or "nmi" in k.lower()) or s),
+    Case("sweep_k: k larger than n", lambda: ek.sweep_k(X, ks=[2, 50])),
+    Case("sweep_k: k=1", lambda: ek.sweep_k(X, ks=[1])),
+    Case("sweep_k: NaN row", lambda: ek.sweep_k(np.vstack([X, [np.nan] * 8]), ks=[2]), match="NaN"),
+    Case("sweep_k: unknown metric", lambda: ek.sweep_k(X, ks=[2], metric="manhattanish")),
+    Case("sweep_k: a generator of ks", lambda: ek.sweep_k(X, ks=(k for k in [2, 3])), lambda t: len(t) == 2),
+    Case("clustering_table: labels of the wrong length", lambda: ek.clustering_table({"x": X}, LABELS[:5])),
+    Case("clustering_table: not a mapping", lambda: ek.clustering_table(X, LABELS)),
+    Case("clustering_table: spaces of other lengths", lambda: ek.clustering_table({"x": X, "y": X[:10]}, LABELS)),
+    Case("clustering_table: k larger than n", lambda: ek.clustering_table({"x": X}, LABELS, k=50)),
+    Case("top_terms: lengths differ", lambda: ek.top_terms(TEXTS, [0, 1])),
+    Case("top_terms: a None text", lambda: ek.top_terms(TEXTS[:3] + [None], [0, 0, 1, 1])),
+    Case("top_terms: n_terms=0", lambda: ek.top_terms(TEXTS, [0, 0, 1, 1], n_terms=0)),
+    Case("top_terms: a lone surrogate is counted like any character",
+         lambda: ek.top_terms(["cat cat", "cat mat", "dog \ud800 dog", "dog rug"], [0, 0, 1, 1], n_terms=1),
+         lambda t: t == {0: ["cat"], 1: ["dog"]} or t),
+    Case("top_terms: only stop words", lambda: ek.top_terms(["the a", "of the"], [0, 1])),
+    Case("central_items: lengths differ", lambda: ek.central_items(X, CLUSTERS[:5])),
+    Case("central_items: n=0", lambda: ek.central_items(X, CLUSTERS, n=0)),
+    Case("central_items: NaN row", lambda: ek.central_items(np.vstack([X, [np.nan] * 8]), np.append(CLUSTERS, 0)), match="NaN"),
+    Case("central_items: n larger than a cluster", lambda: ek.central_items(X, CLUSTERS, n=50),
+         lambda d: sorted(len(v) for v in d.values()) == [5, 5, 5, 5] or d),
+    Case("name_clusters: neither texts nor X", lambda: ek.name_clusters(CLUSTERS)),
+    Case("name_clusters: texts of the wrong length", lambda: ek.name_clusters([0, 1], texts=TEXTS)),
+    Case("stratified_split: test_size=1.5", lambda: ek.stratified_split(LABELS, test_size=1.5)),
+    Case("stratified_split: one class", lambda: ek.stratified_split(np.zeros(20))),
+    Case("stratified_split: empty", lambda: ek.stratified_split([])),
+    Case("stratified_split: a class of one", lambda: ek.stratified_split(np.append(LABELS, 7))),
+    Case("few_label_curve: labels of the wrong length", lambda: ek.few_label_curve(X, LABELS[:5])),
+    Case("few_label_curve: n_per_class=0", lambda: ek.few_label_curve(X, LABELS, n_per_class=[0])),
+    Case("few_label_curve: n_per_class above the class size", lambda: ek.few_label_curve(X, LABELS, n_per_class=[100])),
+    Case("few_label_curve: NaN features", lambda: ek.few_label_curve(np.vstack([X[:-1], [np.nan] * 8]), LABELS), match="NaN"),
+    # recommendation
+    Case("load_interactions: unknown name", lambda: ek.load_interactions("movielens"), match="movielens"),
+    Case("leave_last_out: missing columns", lambda: ek.leave_last_out(_interactions().drop(columns="item"))),
+    Case("leave_last_out: min_history=0", lambda: ek.leave_last_out(_interactions(), min_history=0)),
+    Case("leave_last_out: not a table", lambda: ek.leave_last_out("u1 i1")),
+    Case("leave_last_out: one held-out item per user",
+         lambda: ek.leave_last_out(_interactions()), lambda r: len(r[1]) == 12 and len(r[0]) == 36 or (len(r[0]), len(r[1]))),
+    Case("cold_start_split: fraction=1.5", lambda: ek.cold_start_split(_interactions(), fraction=1.5)),
+    Case("cold_start_split: an empty table", lambda: ek.cold_start_split(_interactions().iloc[:0])),
+    Case("PopularityRecommender.recommend: an unknown user", lambda: _fitted(ek.PopularityRecommender()).recommend("nobody"),
+         match="nobody"),
+    Case("PopularityRecommender.recommend: k larger than the catalogue",
+         lambda: _fitted(ek.PopularityRecommender()).recommend("u0", k=50)),
+    Case("PopularityRecommender.recommend: k=0", lambda: _fitted(ek.PopularityRecommender()).recommend("u0", k=0)),
+    Case("PopularityRecommender.fit: a NaN item", lambda: ek.PopularityRecommender().fit(
+        _interactions().assign(item=lambda f: f.item.where(f.index != 3, np.nan)))),
+    Case("PopularityRecommender: recommend before fit", lambda: ek.PopularityRecommender().recommend("u0")),
+    Case("RandomRecommender.recommend: an unknown user", lambda: _fitted(ek.RandomRecommender()).recommend("nobody")),
+    Case("RandomRecommender: random_state='a'", lambda: _fitted(ek.RandomRecommender(random_state="a")).recommend("u0")),
+    Case("BPRRecommender: dim=0", lambda: ek.BPRRecommender(dim=0).fit(_interactions())),
+    Case("BPRRecommender: lr=nan", lambda: ek.BPRRecommender(lr=float("nan")).fit(_interactions())),
+    Case("BPRRecommender: epochs=np.int64(2)", lambda: _fitted(ek.BPRRecommender(epochs=np.int64(2))).recommend("u0", k=2),
+         lambda r: len(r) == 2),
+    Case("BPRRecommender.similar_items: an unknown item", lambda: _fitted(ek.BPRRecommender(epochs=1)).similar_items("nope")),
+    Case("Item2VecRecommender: window=0", lambda: ek.Item2VecRecommender(window=0).fit(_interactions())),
+    Case("Item2VecRecommender.recommend: an unknown user", lambda: _fitted(ek.Item2VecRecommender(epochs=1)).recommend("x")),
+    Case("ContentRecommender: vectors and items of different lengths",
+         lambda: ek.ContentRecommender(_item_vectors()[0], _item_vectors()[1][:3]).fit(_interactions())),
+    Case("ContentRecommender: NaN item vector", lambda: ek.ContentRecommender(
+        np.vstack([_item_vectors()[0][:-1], [np.nan] * 4]), _item_vectors()[1]).fit(_interactions()), match="NaN"),
+    Case("ContentRecommender: recency=-1", lambda: ek.ContentRecommender(*_item_vectors(), recency=-1).fit(_interactions())),
+    Case("ContentRecommender.recommend_for_items: an unknown item",
+         lambda: ek.ContentRecommender(*_item_vectors()).fit(_interactions()).recommend_for_items(["nope"])),
+    Case("ContentRecommender.recommend_for_items: no items",
+         lambda: ek.ContentRecommender(*_item_vectors()).fit(_interactions()).recommend_for_items([])),
+    Case("HybridRecommender: weights of the wrong length",
+         lambda: ek.HybridRecommender([ek.PopularityRecommender(), ek.RandomRecommender()], weights=[1.0]).fit(_interactions())),
+    Case("HybridRecommender: no recommenders", lambda: ek.HybridRecommender([]).fit(_interactions())),
+    Case("HybridRecommender: not a recommender", lambda: ek.HybridRecommender([123]).fit(_interactions())),
+    Case("hit_rate_at_k: k=0", lambda: ek.hit_rate_at_k([["a", "b"]], ["a"], k=0)),
+    Case("hit_rate_at_k: lengths differ", lambda: ek.hit_rate_at_k([["a", "b"]], ["a", "b"])),
+    Case("hit_rate_at_k: a hit and a miss", lambda: ek.hit_rate_at_k([["a", "b"], ["c", "d"]], ["b", "x"], k=2),
+         lambda h: h == 0.5),
+    Case("ndcg_at_k: k='3'", lambda: ek.ndcg_at_k([["a", "b"]], ["a"], k="3")),
+    Case("ndcg_at_k: a hit at rank 2", lambda: ek.ndcg_at_k([["a", "b"]], ["b"], k=2), lambda v: abs(v - 1 / np.log2(3)) < 1e-9),
+    Case("evaluate_recommenders: test users never fitted",
+         lambda: ek.evaluate_recommenders({"pop": _fitted(ek.PopularityRecommender())},
+                                          _interactions().assign(user="stranger"), k=2), match="stranger"),
+    Case("evaluate_recommenders: not a dict", lambda: ek.evaluate_recommenders([ek.PopularityRecommender()], _interactions())),
+    Case("RecommendationPanel: not an Explorer", lambda: ek.RecommendationPanel(
+        123, _fitted(ek.ContentRecommender(*_item_vectors())), _fitted(ek.ContentRecommender(*_item_vectors()))),
+         match="Explorer"),
+    Case("RecommendationPanel: an unfitted recommender", lambda: ek.RecommendationPanel(
+        123, ek.PopularityRecommender(), ek.PopularityRecommender()), match="fitted"),
+    # RAG and generation
+    Case("mean_reciprocal_rank: a rank of 0", lambda: ek.mean_reciprocal_rank([0, 1])),
+    Case("mean_reciprocal_rank: empty", lambda: ek.mean_reciprocal_rank([])),
+    Case("mean_reciprocal_rank: NaN rank", lambda: ek.mean_reciprocal_rank([float("nan"), 1])),
+    Case("mean_reciprocal_rank: a string", lambda: ek.mean_reciprocal_rank("12")),
+    Case("answer_is_correct: None generated", lambda: ek.answer_is_correct(None, "burgh")),
+    Case("answer_is_correct: threshold=2", lambda: ek.answer_is_correct("burgh", "burgh", threshold=2)),
+    Case("answer_is_correct: lone surrogate", lambda: ek.answer_is_correct("a \ud800 burgh", "burgh"), lambda ok: ok is True),
+    Case("is_grounded: passages a single string", lambda: ek.is_grounded("burgh", "burgh: a borough")),
+    Case("is_grounded: None generated", lambda: ek.is_grounded(None, ["burgh"])),
+    Case("retrieval_ranks: relevant out of range", lambda: ek.retrieval_ranks(_retriever(), ["burgh"], [99])),
+    Case("retrieval_ranks: lengths differ", lambda: ek.retrieval_ranks(_retriever(), ["burgh", "kiln"], [0])),
+    Case("retrieval_ranks: depth=0", lambda: ek.retrieval_ranks(_retriever(), ["burgh"], [0], depth=0)),
+    Case("retrieval_ranks: unfitted retriever", lambda: ek.retrieval_ranks(ek.Retriever(), ["burgh"], [0])),
+    Case("evaluate_rag: passage out of range",
+         lambda: ek.evaluate_rag(ek.ExtractiveGenerator(), _retriever(), _questions(passage=99), k=1)),
+    Case("evaluate_rag: unknown condition",
+         lambda: ek.evaluate_rag(ek.ExtractiveGenerator(), _retriever(), _questions(), conditions=["oracle"]), match="oracle"),
+    Case("evaluate_rag: k larger than the passages is capped; no context is no answer",
+         lambda: ek.evaluate_rag(ek.ExtractiveGenerator(embedder=ek.TfidfSvdEmbedder(n_components=2).fit(_PASSAGES)),
+                                 _retriever(), _questions(), k=50),
+         lambda t: (t.set_index("condition").correct.to_dict() == {"retrieved": True, "none": False, "random": False}
+                    and t.set_index("condition").generated["none"] == "") or t[["condition", "generated"]]),
+    Case("evaluate_rag: a generator without generate",
+         lambda: ek.evaluate_rag(123, _retriever(), _questions(), k=1)),
+    Case("summarize_evaluation: not a table", lambda: ek.summarize_evaluation([1, 2])),
+    Case("summarize_evaluation: missing columns", lambda: ek.summarize_evaluation(_questions())),
+    Case("definition_questions: n=0", lambda: ek.definition_questions(n=0)),
+    Case("definition_questions: n larger than the glosses", lambda: ek.definition_questions(n=10**7)),
+    Case("definition_questions: glosses without the columns", lambda: ek.definition_questions(
+        n=1, glosses=__import__("pandas").DataFrame({"x": [1]}))),
+    Case("rag_trace: retrieved out of range", lambda: ek.rag_trace(_retriever(), "burgh", [99], "a borough")),
+    Case("rag_trace: unfitted retriever", lambda: ek.rag_trace(ek.Retriever(), "burgh", [0], "a borough")),
+    # the exercises' checks (embedkit.exercises)
+    Case("require_answer: the blank ...", lambda: ek.exercises.require_answer(..., "k"), match="Fill in `k`"),
+    Case("require_answer: a blank inside a dict", lambda: ek.exercises.require_answer({"a": [1, ...]}, "pairs"),
+         match="Fill in"),
+    Case("require_answer: a blank inside a numpy array", lambda: ek.exercises.require_answer(
+        np.array([1, ...], dtype=object), "ranks"), match="Fill in"),
+    Case("require_answer: True for a count", lambda: ek.exercises.require_answer(True, "n", kind=int), match="int"),
+    Case("require_answer: np.int64 counts as int", lambda: ek.exercises.require_answer(np.int64(3), "n", kind=int),
+         lambda v: v == 3),
+    Case("require_answer: 3.0 is not an int", lambda: ek.exercises.require_answer(3.0, "n", kind=int), match="int"),
+    Case("require_answer: True for a flag is fine", lambda: ek.exercises.require_answer(True, "flag", kind=bool),
+         lambda v: v is True),
+    Case("check: an element-wise comparison that differs", lambda: ek.exercises.check(np.array([1, 2]) == [1, 3], "look again"),
+         match="look again"),
+    Case("check: an element-wise comparison that holds", lambda: ek.exercises.check(np.array([1, 2]) == [1, 2], "h") or "ok",
+         lambda v: v == "ok"),
+    Case("check: an empty comparison is not a pass", lambda: ek.exercises.check(np.array([]) == [], "empty"), match="empty"),
+    Case("LanguageModelGenerator: unknown model", lambda: ek.LanguageModelGenerator(model="no-such-lm", verbose=False).load()),
+    Case("LanguageModelGenerator: max_new_tokens=0",
+         lambda: ek.LanguageModelGenerator(max_new_tokens=0, verbose=False).generate("What is a burgh?", None)),
+    Case("LanguageModelGenerator: a model path that is a file",
+         lambda: ek.LanguageModelGenerator(model=str(_a_file()), verbose=False).load()),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_case_gets_a_right_answer_or_a_clear_error(case):
     bin_, detail = outcome(case)

@@ -33,7 +33,7 @@ def test_it_is_in_the_model_registry():
 
 def test_bad_items_are_named():
     embedder = StaticSentenceEmbedder(cache=False)
-    with pytest.raises(InputError, match="Item 1 is an empty string"):
+    with pytest.raises(InputError, match="Item 1 is empty or only whitespace"):
         embedder.transform(["fine", "  "])
     with pytest.raises(InputError, match="Item 0 is a int"):
         embedder.transform([3])

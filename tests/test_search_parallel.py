@@ -62,6 +62,6 @@ def test_bad_calls_fail_before_any_work(client, texts, tmp_path):
     VectorStore.create(tmp_path / "db", np.eye(3))
     with pytest.raises(VectorStoreError, match="already holds"):
         embed_parallel(items, embedder, client=client, store=tmp_path / "db")
-    with pytest.raises(InputError, match="empty string"):
+    with pytest.raises(InputError, match="empty or only whitespace"):
         embed_parallel(items[:5] + [""], embedder, client=client, store=tmp_path / "db2")
     assert not VectorStore.exists(tmp_path / "db2"), "a failed run must leave no table behind"

@@ -65,6 +65,8 @@ def sweep_k(X: Any, ks: Iterable[int] = range(2, 13), random_state: int = 0, n_i
     from threadpoolctl import threadpool_limits
 
     X = check_embeddings(X, min_rows=3)
+    if metric not in ("cosine", "euclidean"):
+        raise InputError(f"metric must be 'cosine' or 'euclidean', got {metric!r}.")
     ks = [check_n_clusters(k, len(X), need_silhouette=True) for k in ks]
     if not ks:
         raise InputError("ks is empty: pass the numbers of clusters to try, e.g. range(2, 13).")

@@ -105,9 +105,20 @@ def mean_reciprocal_rank(ranks: Sequence[float | None]) -> float:
     0.625
     """
     values = np.array([np.inf if r is None else float(r) for r in check_items(ranks, name="ranks")])
-    if np.any(values < 1):
-        raise InputError("Ranks start at 1 (the best passage); got a rank below 1.")
+    if np.any(values < 1) or np.isnan(values).any():
+        raise InputError("Ranks start at 1 (the best passage), a miss is None or inf; got a rank below 1 or NaN.")
     return float(np.mean(1.0 / values))
+
+
+def _check_str(text: Any, name: str) -> None:
+    # An empty answer is allowed (a model may say nothing); only a non-text is refused.
+    if not isinstance(text, str):
+        raise InputError(f"{name} must be a text (str), got {type(text).__name__}: {text!r:.60}.")
+
+
+def _check_threshold(threshold: Any) -> None:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise InputError(f"threshold is a share of words, above 0 and at most 1; got {threshold!r}.")
 
 
 def answer_is_correct(generated: str, expected: str, threshold: float = 0.5) -> bool:
@@ -119,6 +130,7 @@ def answer_is_correct(generated: str, expected: str, threshold: float = 0.5) -> 
     >>> answer_is_correct("A burghal town", "burgh"), answer_is_correct("A tool for fibers", "tools for straightening fibers")
     (False, True)
     """
+    _check_str(generated, "generated"), _check_str(expected, "expected"), _check_threshold(threshold)
     wanted, said = _content(expected), set(_content(generated))
     return bool(wanted) and float(np.mean([w in said for w in wanted])) >= threshold
 
@@ -133,6 +145,7 @@ def is_grounded(generated: str, passages: Sequence[str] | pd.DataFrame, threshol
     >>> is_grounded("Paris, of course", ["Paris is the capital of France."])
     True
     """
+    _check_str(generated, "generated"), _check_threshold(threshold)
     content = _content(generated)
     if not content:
         return False
@@ -168,6 +181,13 @@ def evaluate_rag(generator: Any, retriever: Any, questions: pd.DataFrame, k: int
         raise InputError("The retriever has no passages yet: call fit(passages) first.")
     n_passages = len(retriever.passages_)
     k = check_k(k, n_passages - 1)
+    if not callable(getattr(generator, "generate", None)):
+        raise InputError(f"generator must have a generate(question, passages) method (e.g. ExtractiveGenerator()); "
+                         f"got {type(generator).__name__}.")
+    bad = [p for p in questions.passage if isinstance(p, bool) or not isinstance(p, (int, np.integer))
+           or not 0 <= p < n_passages]
+    if bad:
+        raise InputError(f"questions.passage must hold fitted passage positions 0..{n_passages - 1}; got {bad[0]!r}.")
     rng = np.random.default_rng(random_state)
     rows = []
     for question, expected, answering in zip(questions.question, questions.answer, questions.passage):
@@ -207,6 +227,10 @@ def summarize_evaluation(results: pd.DataFrame) -> pd.DataFrame:
     >>> summarize_evaluation(table).loc["none", ["accuracy", "generate_s"]].tolist()
     [0.5, 2.0]
     """
+    needed = {"condition", "correct", "grounded", "embed_s", "search_s", "generate_s"}
+    missing = needed - set(getattr(results, "columns", []))
+    if missing:
+        raise InputError(f"results must be the table evaluate_rag returns; missing columns {sorted(missing)}.")
     order = [c for c in CONDITIONS if c in set(results.condition)]
     summary = results.groupby("condition")[["correct", "grounded", "embed_s", "search_s", "generate_s"]].mean()
     summary = summary.rename(columns={"correct": "accuracy"}).loc[order]

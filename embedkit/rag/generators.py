@@ -70,8 +70,14 @@ class ExtractiveGenerator:
                              "passage_rank": [rows[i][1] for i in indices]})
 
     def generate(self, query: str, passages: Sequence[str] | pd.DataFrame) -> str:
-        """The ``n_sentences`` best-matching sentences, best first, joined by spaces."""
+        """The ``n_sentences`` best-matching sentences, best first, joined by spaces.
+
+        With no passages (``None``, evaluate_rag's "none" condition) there is nothing to quote: ``""``.
+        """
         n = check_k(self.n_sentences, 10**9, name="n_sentences")
+        if passages is None:
+            check_text(query, "query")
+            return ""
         return " ".join(self.rank_sentences(query, passages).sentence[:n])
 
 

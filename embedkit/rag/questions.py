@@ -68,6 +68,10 @@ def definition_questions(n: int = 50, random_state: int = 0, glosses: pd.DataFra
         from embedkit.examples import load_example
 
         glosses = load_example("wordnet_glosses")
+    missing = {"lemma", "text", "category"} - set(getattr(glosses, "columns", []))
+    if missing:
+        raise InputError(f"glosses needs the columns lemma, text and category (as in "
+                         f"load_example('wordnet_glosses')); missing {sorted(missing)}.")
     pool = glosses[_eligible(glosses)]
     n = check_k(n, 10**9, name="n")
     if n > len(pool):

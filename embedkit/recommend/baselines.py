@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.recommend.base import Recommender
+from embedkit.validation import check_int
 
 __all__ = ["RandomRecommender", "PopularityRecommender"]
 
@@ -33,7 +34,7 @@ class RandomRecommender(Recommender):
 
     def _score(self, users: np.ndarray) -> np.ndarray:
         # one fixed random score table, so asking twice gives the same answer
-        rng = np.random.default_rng(self.random_state)
+        rng = np.random.default_rng(check_int(self.random_state, "random_state", minimum=0))
         table = rng.random((len(self.users_), len(self.items_)))
         return table[users]
 

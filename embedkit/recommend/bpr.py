@@ -22,6 +22,7 @@ import numpy as np
 from embedkit.errors import InputError, require
 from embedkit.recommend.base import Recommender
 from embedkit.threads import check_threads, limited_threads
+from embedkit.validation import check_int
 
 __all__ = ["make_bpr_model", "BPRRecommender", "bpr_loss"]
 
@@ -86,9 +87,7 @@ class BPRRecommender(Recommender):
 
     def _check_params(self) -> None:
         for name in ("dim", "epochs", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InputError(f"{name} must be a whole number >= 1, got {value!r}.")
+            check_int(getattr(self, name), name)
         if not self.lr > 0 or self.reg < 0:
             raise InputError(f"lr must be > 0 and reg >= 0, got lr={self.lr}, reg={self.reg}.")
         check_threads(self.threads)

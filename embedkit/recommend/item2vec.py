@@ -21,6 +21,7 @@ import numpy as np
 
 from embedkit.errors import InputError
 from embedkit.recommend.base import Recommender
+from embedkit.validation import check_int
 
 __all__ = ["Item2VecRecommender"]
 
@@ -40,6 +41,9 @@ class Item2VecRecommender(Recommender):
 
         if self.last_n is not None and (not isinstance(self.last_n, int) or self.last_n < 1):
             raise InputError(f"last_n must be a whole number >= 1 or None, got {self.last_n!r}.")
+        for name in ("vector_size", "window", "epochs", "workers"):
+            check_int(getattr(self, name), name)  # gensim hangs (a worker thread dies) on window=0
+        check_int(self.negative, "negative", minimum=0)
         sentences = [[str(i) for i in history] for history in self.histories_]
         # sample=0: no down-sampling of frequent items, popular installs are signal here
         model = Word2Vec(sentences, vector_size=self.vector_size, window=self.window,

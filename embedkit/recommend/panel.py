@@ -46,6 +46,8 @@ class RecommendationPanel:
             if not isinstance(model, Recommender) or not hasattr(model, "item_vectors_"):
                 raise InputError(f"{name} must be a fitted recommender with item vectors "
                                  "(BPR, item2vec or content-based).")
+        if not hasattr(explorer, "X") or not callable(getattr(explorer, "observe", None)):
+            raise InputError(f"explorer must be an embedkit Explorer of the items, got {type(explorer).__name__}.")
         if list(learned.items_) != list(content.items_) or len(explorer.X) != len(learned.items_):
             raise InputError("The Explorer's points, the learned model and the content model must "
                              "cover the same items in the same order (one point per item).")

@@ -71,10 +71,15 @@ def check_queries(queries: Any, dim: int) -> tuple[np.ndarray, bool]:
         raise InputError("queries must be vectors, not text: embed the text first, e.g. "
                          "index.search(embedder.transform(['my query']), k=5).")
     try:
-        array = np.asarray(queries, dtype=np.float32)
+        raw = np.asarray(queries)
+        complex_input = np.iscomplexobj(raw)
+        array = raw.astype(np.float32)
     except (TypeError, ValueError) as error:
         raise InputError(f"queries must be an array of numbers, shape (m, {dim}) or ({dim},): "
                          f"{error}") from None
+    if complex_input:  # float32 would silently drop the imaginary part
+        raise InputError("queries are complex numbers: pass real-valued query vectors "
+                         "(take .real or np.abs if that is what you meant).")
     single = array.ndim == 1
     if single:
         array = array[None, :]

@@ -32,6 +32,7 @@ import numpy as np
 
 from embedkit.errors import InputError, require
 from embedkit.search.base import SearchIndex, check_vectors, unit_rows
+from embedkit.validation import check_int
 
 __all__ = ["FaissIndex", "FAISS_KINDS"]
 
@@ -78,6 +79,11 @@ class FaissIndex(SearchIndex):
                  train_size: int = 50_000, threads: int | None = None, random_state: int = 0):
         if kind not in FAISS_KINDS:
             raise InputError(f"Unknown faiss index kind {kind!r}; choose one of {', '.join(FAISS_KINDS)}.")
+        # faiss aborts the whole process (a C++ assertion) on an HNSW graph with m < 2.
+        m = check_int(m, "m", minimum=2)
+        ef_construction = check_int(ef_construction, "ef_construction")
+        train_size = check_int(train_size, "train_size")
+        nlist = check_int(nlist, "nlist", allow_none=True)
         faiss = _faiss()
         unit = unit_rows(check_vectors(vectors), "vectors")
         self._n, self.dim = unit.shape

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from embedkit.errors import InputError, require
-from embedkit.validation import check_items
+from embedkit.validation import check_int, check_items
 
 __all__ = ["local_cluster", "embed_parallel", "partition_bounds"]
 
@@ -47,7 +47,15 @@ def local_cluster(n_workers: int = 2, threads_per_worker: int = 1,
     """
     import logging
 
+    check_int(n_workers, "n_workers"), check_int(threads_per_worker, "threads_per_worker")
     distributed = _distributed()
+    from dask.utils import parse_bytes
+
+    try:
+        if isinstance(memory_limit, str) and memory_limit != "auto":
+            parse_bytes(memory_limit)
+    except ValueError:
+        raise InputError(f"memory_limit must be a size such as '1GiB' or '500MB', got {memory_limit!r}.") from None
     quiet = logging.getLogger("distributed")
     level = quiet.level
     quiet.setLevel(logging.WARNING)  # its INFO lines (one per worker start and stop) drown a notebook
@@ -113,6 +121,10 @@ def embed_parallel(texts: Any, embedder: Any, *, client: Any = None, address: st
     ...                address="tcp://scheduler:8786")  # doctest: +SKIP
     """
     items = check_items(texts)
+    if not callable(getattr(embedder, "transform", None)):
+        raise InputError(f"embedder must be an embedkit embedder (with a transform method), e.g. "
+                         f"StaticSentenceEmbedder(); got {type(embedder).__name__}.")
+    check_int(n_partitions, "n_partitions", allow_none=True)
     if (client is None) == (address is None):
         raise InputError("Pass exactly one of client= (a distributed.Client) or address= "
                          "(a scheduler address such as 'tcp://127.0.0.1:8786').")
@@ -130,7 +142,8 @@ def embed_parallel(texts: Any, embedder: Any, *, client: Any = None, address: st
         client = _distributed().Client(address, timeout="30s")
     try:
         workers = max(1, len(client.scheduler_info()["workers"]))
-        bounds = partition_bounds(len(items), n_partitions or 4 * workers, embedder.batch_size)
+        bounds = partition_bounds(len(items), n_partitions or 4 * workers,
+                                  getattr(embedder, "batch_size", 1))
         futures = [client.submit(_embed_partition, embedder, items[a:b], a, pure=False)
                    for a, b in bounds]
         return _gather(futures, bounds, len(items), store, metadata, table)

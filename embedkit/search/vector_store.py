@@ -193,6 +193,9 @@ class VectorStore(SearchIndex):
     def create_index(self, *, index_type: str = "IVF_PQ", num_partitions: int | None = None,
                      num_sub_vectors: int | None = None) -> "VectorStore":
         """Add an ANN index on the vectors (LanceDB trains it); searches then use it."""
+        kinds = ("IVF_FLAT", "IVF_SQ", "IVF_PQ", "IVF_RQ", "IVF_HNSW_SQ", "IVF_HNSW_PQ")  # LanceDB's vector indexes
+        if index_type not in kinds:
+            raise InputError(f"Unknown index_type {index_type!r}; choose one of {', '.join(kinds)}.")
         _check_folder(self.folder, writing=True)
         with _writer_lock(self.folder, self.name):
             self.table_.create_index(metric="cosine", index_type=index_type,
