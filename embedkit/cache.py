@@ -142,7 +142,8 @@ def content_hash(*parts: Any) -> str:
     return digest.hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 4 MB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 22), b""):
@@ -178,7 +179,7 @@ def _read_verified(stem: Path) -> np.ndarray | None:
         return None
     try:
         note = json.loads(note_path.read_text())
-        if _file_sha256(array_path) != note["sha256"]:
+        if file_sha256(array_path) != note["sha256"]:
             raise ValueError("checksum mismatch")
         return np.load(array_path, allow_pickle=False)
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -211,7 +212,7 @@ def discard_entry(key: str) -> None:
 def _store(stem: Path, result: np.ndarray, description: str) -> None:
     array_path, note_path = _paths(stem)
     _atomic_write(array_path, lambda handle: np.save(handle, result, allow_pickle=False))
-    note = {"sha256": _file_sha256(array_path), "shape": list(result.shape),
+    note = {"sha256": file_sha256(array_path), "shape": list(result.shape),
             "dtype": result.dtype.str, "description": description, "written_by": "embedkit"}
     _atomic_write(note_path, lambda handle: handle.write(json.dumps(note).encode()))
 

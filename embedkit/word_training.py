@@ -29,7 +29,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from embedkit.cache import _file_sha256, cache_dir, content_hash
+from embedkit.cache import file_sha256, cache_dir, content_hash
 from embedkit.errors import CacheUnavailableError, InputError, require
 from embedkit.validation import check_int, check_items
 
@@ -131,7 +131,7 @@ def _signing_key() -> bytes:
 
 
 def _folder_digest(folder: Path, label: str) -> dict[str, Any]:
-    files = {p.name: _file_sha256(p) for p in sorted(folder.iterdir()) if p.name != _SIGNATURE}
+    files = {p.name: file_sha256(p) for p in sorted(folder.iterdir()) if p.name != _SIGNATURE}
     payload = json.dumps({"label": label, "files": files}, sort_keys=True).encode()
     return {"label": label, "files": files,
             "hmac": hmac.new(_signing_key(), payload, hashlib.sha256).hexdigest()}

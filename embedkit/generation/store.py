@@ -22,7 +22,7 @@ True
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import importlib.util
 import json
 import os
@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from embedkit.cache import file_sha256
 from embedkit.errors import MissingExtraError, ModelUnavailableError
 
 __all__ = ["models_dir", "wheel_gguf_path", "converted_path", "convert_gguf", "OFFLINE_MODEL"]
@@ -73,12 +74,16 @@ def wheel_gguf_path() -> Path:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _gguf_sha256(path: Path, mtime_ns: int, size: int) -> str:
+    # Keyed on (path, mtime, size): every load names the store folder by this hash,
+    # and re-reading the 93 MB file each time is wasted work.
+    return file_sha256(path)
+
+
 def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    status = path.stat()
+    return _gguf_sha256(path, status.st_mtime_ns, status.st_size)
 
 
 def converted_path(gguf: Path | None = None) -> Path:
