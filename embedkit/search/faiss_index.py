@@ -120,10 +120,9 @@ class FaissIndex(SearchIndex):
     @nprobe.setter
     def nprobe(self, value: int) -> None:
         if self.kind in ("ivf", "ivfsq8"):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= self.nlist:
-                raise InputError(f"nprobe must be a whole number from 1 to nlist={self.nlist}, got {value!r}.")
-            self.index_.nprobe = int(value)
-            self._nprobe = int(value)
+            value = check_int(value, "nprobe", minimum=1, maximum=self.nlist)  # at most nlist cells exist
+            self.index_.nprobe = value
+            self._nprobe = value
         else:
             self._nprobe = None
 
@@ -135,10 +134,9 @@ class FaissIndex(SearchIndex):
     @ef_search.setter
     def ef_search(self, value: int) -> None:
         if self.kind == "hnsw":
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise InputError(f"ef_search must be a positive whole number, got {value!r}.")
-            self.index_.hnsw.efSearch = int(value)
-            self._ef_search = int(value)
+            value = check_int(value, "ef_search", minimum=1)
+            self.index_.hnsw.efSearch = value
+            self._ef_search = value
         else:
             self._ef_search = None
 
