@@ -112,6 +112,22 @@ def _has_blank(source: str) -> bool:
     return any(isinstance(node, ast.Constant) and node.value is Ellipsis for node in ast.walk(tree))
 
 
+def _given_lines_missing(placeholder: str, solution: str) -> list[str]:
+    """Lines of the exercise cell that the learner does not edit (code, no blank) and the solution lacks."""
+    kept = {_code_of(line) for line in solution.splitlines()}
+    given = [line.strip() for line in placeholder.splitlines()
+             if line.strip() and not line.strip().startswith("#") and not _has_blank(line.strip())]
+    return [line for line in given if _code_of(line) not in kept]
+
+
+def _code_of(line: str) -> str:
+    """One line's code with comments and spacing normalised (the line itself if it is not a statement)."""
+    try:
+        return ast.unparse(ast.parse(line.strip()))
+    except SyntaxError:
+        return line.strip()
+
+
 def _has_assert(source: str) -> bool:
     # IPython magics and shell escapes are not Python: drop them before parsing.
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
@@ -147,6 +163,10 @@ def format_problems(notebook: dict) -> list[str]:
             problems.append(f"{where}: the solution still holds a blank `...`")
         elif exercise.solution.strip() == exercise.placeholder.strip():
             problems.append(f"{where}: the exercise cell holds the solution itself")
+        elif _given_lines_missing(exercise.placeholder, exercise.solution):
+            missing = _given_lines_missing(exercise.placeholder, exercise.solution)
+            problems.append(f"{where}: the solution replaces the whole cell (nbval, a learner "
+                            f"pasting it), so it must keep the cell's given lines; missing: {missing[0]!r}")
         if not exercise.wrong_answers or not all(isinstance(w, str) and w.strip()
                                                  for w in exercise.wrong_answers):
             problems.append(f"{where}: list at least one plausible wrong answer (a full cell "
