@@ -37,6 +37,7 @@ import traitlets
 
 from embedkit.errors import InputError, UnknownNameError, closest_names
 from embedkit.explorer._controls import ExplorerControls
+from embedkit.explorer._density import check_density_option, wants_contours
 from embedkit.explorer._items import ItemTable
 from embedkit.explorer._mapfigure import CHOSEN_COLOUR, QUERY_COLOUR
 from embedkit.explorer._mapstate import DEFAULT_PARAMS, MapState, projection_settings
@@ -61,7 +62,9 @@ class Explorer(traitlets.HasTraits):
     ``transform``) enables the query box; ``index`` (any object with
     ``search(queries, k) -> (scores, ids)``, e.g. a faiss index) answers the
     query box and the neighbour panel instead of exact search; ``map_size``
-    the map's width and height in pixels.
+    the map's width and height in pixels; ``density_contours`` draws contour
+    lines of the points' density (True, False, or None: automatic, on from
+    ``DENSITY_AUTO_POINTS`` = 50,000 points, where the dense cores saturate).
 
     The Explorer keeps its own float32 copy of ``embeddings`` (read-only), so
     changing the caller's array later cannot change the map.
@@ -83,7 +86,7 @@ class Explorer(traitlets.HasTraits):
                  title: str | None = None, color: str | None = None, random_state: int = 0,
                  faithfulness_k: int = 10, background: bool = True,
                  show_label_names: bool = False, index: Any = None, map_size: int = 520,
-                 **params: Any):
+                 density_contours: bool | None = None, **params: Any):
         super().__init__()
         self.X = self._check_embeddings(embeddings)
         n = len(self.X)
@@ -100,6 +103,7 @@ class Explorer(traitlets.HasTraits):
             raise InputError("show_label_names=True needs labels=... (one name per point).")
         if isinstance(map_size, bool) or not isinstance(map_size, int) or not 200 <= map_size <= 2000:
             raise InputError(f"map_size is the map's side in pixels, 200 to 2000; got {map_size!r}.")
+        contours = wants_contours(check_density_option(density_contours), n)
         self.k = check_k(k, n - 1)
         self.faithfulness_k = check_k(faithfulness_k, n - 1, name="faithfulness_k")
         self.embedder, self.title, self.background = embedder, title or "", background
@@ -120,6 +124,8 @@ class Explorer(traitlets.HasTraits):
                            on_lasso=self.set_selection, on_hover=self._on_hover)
         if self.show_label_names:
             self.map.label_names(self.labels)
+        if contours:
+            self.map.contours(True)
         self.controls = ExplorerControls(self, map_size)
         self.widget = self.controls.layout
         self.color_by(color or (self.label_name if self.labels is not None else None))

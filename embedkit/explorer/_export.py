@@ -108,7 +108,8 @@ def export_html(explorer: Any, path: Any, title: str | None = None) -> Path:
     explorer.wait_for_map()
     indices, scores = explorer.knn_graph(explorer.k)
     colours, scale = _colours(explorer)
-    figure = static_figure(explorer.coords, colours, scale)  # built fresh: no widget state carried over
+    # Built fresh (no widget state carried over), with the live map's density contours.
+    figure = static_figure(explorer.coords, colours, scale, contours=explorer.map.contour_lines)
     texts, media = _items(explorer)
     payload = {
         "kind": "text" if explorer.kind == "audio" and not any(media) else explorer.kind,

@@ -8,7 +8,8 @@ and no per-point hover text is embedded: the page's own script shows the item
 under the pointer, from the same data its neighbour panel uses.
 
 Trace order of the static figure: ``POINTS`` (every item), then ``NEIGHBOURS``
-and ``CHOSEN`` (the clicked point's highlights, filled by the page's script).
+and ``CHOSEN`` (the clicked point's highlights, filled by the page's script),
+then ``DENSITY`` (the live map's density contour lines, when it has any).
 
 >>> from embedkit.explorer._mapfigure import category_palette
 >>> names, palette, legend = category_palette(["cat", "dog", "cat"])
@@ -22,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["CHOSEN", "CHOSEN_COLOUR", "MAX_LEGEND", "NEIGHBOURS", "POINTS", "QUERY_COLOUR",
+__all__ = ["CHOSEN", "CHOSEN_COLOUR", "DENSITY", "MAX_LEGEND", "NEIGHBOURS", "POINTS", "QUERY_COLOUR",
            "category_palette", "color_values", "static_figure"]
 
-POINTS, NEIGHBOURS, CHOSEN = range(3)
+POINTS, NEIGHBOURS, CHOSEN, DENSITY = range(4)
 CHOSEN_COLOUR, QUERY_COLOUR = "#d62728", "#9467bd"
 #: More categories than this share one "other" colour and one legend entry.
 MAX_LEGEND = 24
@@ -77,10 +78,12 @@ def color_values(values: Any) -> tuple[str, Any]:
     return "category", category_palette(array.tolist())
 
 
-def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | None = None):
+def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | None = None,
+                  contours: list | None = None):
     """A plain plotly Figure of ``coords`` for the export: points, then empty highlight layers.
 
-    ``colours``: per-point CSS colours, or numbers with ``colorscale``.
+    ``colours``: per-point CSS colours, or numbers with ``colorscale``;
+    ``contours``: density contour lines (``m x 2`` arrays), drawn as one thin trace.
 
     >>> fig = static_figure(np.zeros((3, 2)))
     >>> [trace.name for trace in fig.data]
@@ -105,6 +108,12 @@ def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | Non
                                  line=dict(width=2, color=colour)))
         for name, symbol, grow, colour in (("neighbours", "circle-open", 9, "#111111"),
                                            ("chosen point", "star", 11, CHOSEN_COLOUR))]
+    if contours:
+        gap = np.full((1, 2), np.nan, dtype=np.float32)  # one trace; NaN rows break the line
+        joined = np.vstack([part for line in contours for part in (np.asarray(line, np.float32), gap)])
+        layers.append(go.Scattergl(x=joined[:, 0], y=joined[:, 1], mode="lines", name="density",
+                                   hoverinfo="skip", showlegend=False, connectgaps=False,
+                                   line=dict(width=1, color="rgba(38,38,38,0.55)")))
     layout = go.Layout(
         autosize=True, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
         xaxis=dict(showticklabels=False, zeroline=False, showgrid=False),

@@ -11,7 +11,9 @@ Explorer needs:
   widget's selection, which the Explorer sets itself: those echoes are not
   taken for a user's lasso;
 - the chosen point and a typed query are marked with small rectangles;
-- label names at the centre of their points (``show_label_names``).
+- label names at the centre of their points (``show_label_names``);
+- density contours (:mod:`._density`), drawn as line annotations under the
+  marks and recomputed when another projection is swapped in.
 
 >>> import numpy as np
 >>> view = MapView(np.random.default_rng(0).normal(size=(50, 2)))
@@ -30,6 +32,7 @@ import pandas as pd
 __all__ = ["MapView", "point_size"]
 
 _BLUE = "#1f77b4"
+_CONTOUR_COLOUR = (0.15, 0.15, 0.15, 0.55)
 
 
 def point_size(n: int) -> float:
@@ -56,6 +59,10 @@ class MapView:
         self.on_click, self.on_lasso, self.on_hover = on_click, on_lasso, on_hover
         self._shown: list[int] | None = None  # the selection the Explorer drew itself
         self._labels_on = False
+        self._contours_on = False
+        self._annotated = False
+        #: the density contour lines drawn now (map coordinates), see :meth:`contours`
+        self.contour_lines: list[np.ndarray] = []
         #: the rectangles drawn now, as ``(x, y, colour)`` in map coordinates
         self.marks: list[tuple[float, float, str]] = []
         self.scatter = jscatter.Scatter(
@@ -92,19 +99,44 @@ class MapView:
 
     def mark(self, points: list[tuple[float, float, str]]) -> None:
         """Small rectangles at ``(x, y, colour)``: the chosen point, a query."""
-        from jscatter import Rect
-
         self.marks = list(points)
-        span = float(max(np.ptp(self._frame["x"].to_numpy()), np.ptp(self._frame["y"].to_numpy()), 1e-9))
-        r = span * 0.012
-        self.scatter.annotations([Rect(x_start=x - r, x_end=x + r, y_start=y - r, y_end=y + r,
-                                       line_color=colour, line_width=2) for x, y, colour in points])
+        self._annotate()
+
+    def contours(self, on: bool) -> None:
+        """Draw (or remove) the points' density contours (see :mod:`._density`)."""
+        self._contours_on = bool(on)
+        self._compute_contours()
+        self._annotate()
+
+    def _compute_contours(self) -> None:
+        from embedkit.explorer._density import density_lines
+
+        coords = np.column_stack([self._frame["x"].to_numpy(), self._frame["y"].to_numpy()])
+        self.contour_lines = density_lines(coords) if self._contours_on else []
+
+    def _annotate(self) -> None:
+        """Send the contour lines and the marks (one annotation list: the widget has one)."""
+        from jscatter import Line, Rect
+
+        xs, ys = self._frame["x"].to_numpy(), self._frame["y"].to_numpy()
+        r = float(max(np.ptp(xs), np.ptp(ys), 1e-9)) * 0.012
+        count = len(self.contour_lines)
+        lines = [Line([(float(a), float(b)) for a, b in line], line_color=_CONTOUR_COLOUR,
+                      line_width=1) for line in self.contour_lines]
+        rects = [Rect(x_start=x - r, x_end=x + r, y_start=y - r, y_end=y + r, line_color=colour,
+                      line_width=2) for x, y, colour in self.marks]
+        if count or rects or self._annotated:  # nothing to send for a map that never had any
+            self.scatter.annotations(lines + rects)
+            self._annotated = bool(count or rects)
 
     def move(self, coords: np.ndarray) -> None:
         """Swap in another map (a projection arriving from the background)."""
         self._frame["x"] = coords[:, 0].astype(np.float32)
         self._frame["y"] = coords[:, 1].astype(np.float32)
         self.scatter.xy(x="x", y="y", animate=False)
+        if self._contours_on:
+            self._compute_contours()
+            self._annotate()
         if self._labels_on:
             self.scatter.label(by="_label")
 
