@@ -112,3 +112,26 @@ def test_the_html_export_carries_the_contours(tmp_path):
     plain = ek.Explorer(X, [str(i) for i in range(200)], method="pca", k=3)
     page = plain.to_html(tmp_path / "plain.html").read_text()
     assert '"name":"density"' not in page.replace(" ", "")
+
+
+def test_annotations_sit_where_jscatter_would_put_them():
+    """Lines and marks are normalised here in one vectorised step, as jscatter does per vertex."""
+    from jscatter import Line, Rect
+    from jscatter.jscatter import normalize_annotations
+
+    X = np.random.default_rng(2).normal(size=(500, 4)).astype(np.float32) * 7 + 3
+    explorer = ek.Explorer(X, [str(i) for i in range(500)], method="pca", k=3, density_contours=True)
+    explorer.select(5)
+    view = explorer.map
+    r = float(max(np.ptp(explorer.coords[:, 0]), np.ptp(explorer.coords[:, 1]))) * 0.012
+    x, y = explorer.coords[5]
+    theirs = normalize_annotations(
+        [Line([tuple(v) for v in view.contour_lines[0]]),
+         Rect(x_start=x - r, x_end=x + r, y_start=y - r, y_end=y + r)],
+        view.scatter._x_scale, view.scatter._y_scale)
+    ours = view.widget.annotations
+    assert np.allclose(ours[0].vertices, theirs[0].vertices, atol=2e-4)
+    rect = ours[-1]
+    assert np.allclose([rect.x_start, rect.x_end, rect.y_start, rect.y_end],
+                       [theirs[1].x_start, theirs[1].x_end, theirs[1].y_start, theirs[1].y_end],
+                       atol=1e-5)

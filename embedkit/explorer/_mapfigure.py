@@ -13,7 +13,7 @@ then ``DENSITY`` (the live map's density contour lines, when it has any).
 
 >>> from embedkit.explorer._mapfigure import category_palette
 >>> names, palette, legend = category_palette(["cat", "dog", "cat"])
->>> names, [name for name, _ in legend]
+>>> list(names), [name for name, _ in legend]
 (['cat', 'dog', 'cat'], ['cat', 'dog'])
 """
 
@@ -34,32 +34,46 @@ _OTHER = "#c7c7c7"
 
 
 def _palette() -> list[str]:
-    import plotly.express as px
+    from plotly.colors import qualitative  # not plotly.express: 5x the import time, same lists
 
-    return px.colors.qualitative.Plotly + px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+    return qualitative.Plotly + qualitative.Dark24 + qualitative.Light24
 
 
-def category_palette(values: Any) -> tuple[list[str], dict[str, str], list[tuple[str, str]]]:
+def category_palette(values: Any) -> tuple[Any, dict[str, str], list[tuple[str, str]]]:
     """Per-point category names (rare ones folded into "N more"), name -> colour, and the legend.
 
     The most frequent categories come first and keep their colour across calls.
+    The names come as a ``pandas.Categorical`` (one small code per point: at a
+    million points a list of strings would cost seconds and ~60 MB).
 
-    >>> category_palette([1, 1, 2])[2][0][0]
-    '1'
+    >>> names, palette, legend = category_palette([1, 1, 2])
+    >>> list(names), legend[0][0]
+    (['1', '1', '2'], '1')
     """
-    labels = [str(v) for v in values]
-    names, counts = np.unique(np.asarray(labels, dtype=object), return_counts=True)
+    import pandas as pd
+
+    raw = np.empty(len(values), dtype=object)
+    raw[:] = list(values) if not isinstance(values, (list, np.ndarray)) else values
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)  # hashing, no sort of n strings
+    names = [str(u) for u in uniques]
+    if len(set(names)) < len(names):  # e.g. 1 and "1": one category, as str() shows them
+        merged, distinct = pd.factorize(np.asarray(names, dtype=object))
+        codes, names = merged[codes], list(distinct)
+    names = np.asarray(names, dtype=object)
+    counts = np.bincount(codes, minlength=len(names))
     order = [str(names[i]) for i in np.lexsort((names, -counts))]
     palette = _palette()
     colours = {name: palette[i % len(palette)] for i, name in enumerate(order[:MAX_LEGEND])}
     legend = list(colours.items())
     if len(order) > MAX_LEGEND:
         other = f"{len(order) - MAX_LEGEND} more"
-        kept = set(colours)
-        labels = [label if label in kept else other for label in labels]
         colours[other] = _OTHER
         legend.append((other, _OTHER))
-    return labels, colours, legend
+    # Each point's category, as a code into the palette's order (folded ones -> "N more").
+    position = {name: i for i, name in enumerate(colours)}
+    fallback = len(colours) - 1
+    remap = np.array([position.get(str(name), fallback) for name in names], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes], categories=list(colours)), colours, legend
 
 
 def color_values(values: Any) -> tuple[str, Any]:
@@ -72,10 +86,11 @@ def color_values(values: Any) -> tuple[str, Any]:
     >>> color_values(np.linspace(0, 1, 50))[0]
     'scale'
     """
-    array = np.asarray(values)
-    if array.dtype.kind in "fiu" and len(np.unique(array)) > 12:
-        return "scale", array.astype(np.float32)
-    return "category", category_palette(array.tolist())
+    if isinstance(values, np.ndarray) or not isinstance(values[0] if len(values) else 0, str):
+        array = np.asarray(values)  # strings stay a list: np.asarray would copy them all
+        if array.dtype.kind in "fiu" and len(np.unique(array)) > 12:
+            return "scale", array.astype(np.float32)
+    return "category", category_palette(values)
 
 
 def static_figure(coords: np.ndarray, colours: Any = None, colorscale: str | None = None,
