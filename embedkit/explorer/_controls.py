@@ -97,9 +97,13 @@ class ExplorerControls:
                  else w.HTML(""))
         side = w.VBox([self.legend, self.side])
         width = map_size + _SIDE_WIDTH + 24
-        self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]),
-                              w.HBox([explorer.map.widget, side]), tools],
+        self._map_row = w.HBox([side])  # the map goes first once coloured (see attach_map)
+        self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]), self._map_row, tools],
                              layout=w.Layout(width=f"{width}px", max_width="100%"))
+
+    def attach_map(self, map_widget: Any) -> None:
+        """Put the map widget into the layout (made last: see :mod:`._mapview`)."""
+        self._map_row.children = (map_widget, *self._map_row.children)
 
     # ----- widget events -> Explorer ------------------------------------------------------
     def _recompute(self) -> None:

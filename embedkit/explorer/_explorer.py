@@ -50,6 +50,26 @@ from embedkit.validation import check_embeddings, check_k
 __all__ = ["Explorer"]
 
 
+def release_freed_memory() -> None:
+    """Give the heap memory freed by a map's build back to the system (glibc only).
+
+    Building a large map frees many medium-sized temporaries (PCA blocks,
+    colour codes, the widget's serialised points); glibc keeps such freed
+    memory in the process: measured at 1,000,000 points, ~116 MB of kernel
+    RSS that ``malloc_trim`` returns at once. Elsewhere (macOS, musl) this
+    does nothing.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc
+
+
 class Explorer(traitlets.HasTraits):
     """An interactive map of ``embeddings`` whose points show the ``items`` they came from.
 
@@ -129,6 +149,8 @@ class Explorer(traitlets.HasTraits):
         self.controls = ExplorerControls(self, map_size)
         self.widget = self.controls.layout
         self.color_by(color or (self.label_name if self.labels is not None else None))
+        self.controls.attach_map(self.map.widget)  # made now, coloured: its points are sent once
+        release_freed_memory()
         if self.shown_method != method:
             self._start_projection(dict(self.projection))
 

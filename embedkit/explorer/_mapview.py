@@ -15,6 +15,11 @@ Explorer needs:
 - density contours (:mod:`._density`), drawn as line annotations under the
   marks and recomputed when another projection is swapped in.
 
+The widget itself is made on first use of :attr:`MapView.widget`, so the
+Explorer sets colours, contours and marks first: jupyter-scatter re-sends
+every point's data on each such change once a widget exists (at 1,000,000
+points, 16 MB and a float64 copy each time).
+
 >>> import numpy as np
 >>> view = MapView(np.random.default_rng(0).normal(size=(50, 2)))
 >>> view.widget.points.shape
@@ -60,7 +65,7 @@ class MapView:
         self._shown: list[int] | None = None  # the selection the Explorer drew itself
         self._labels_on = False
         self._contours_on = False
-        self._annotated = False
+        self._annotations: list = []  # as sent to the widget (renderer coordinates)
         #: the density contour lines drawn now (map coordinates), see :meth:`contours`
         self.contour_lines: list[np.ndarray] = []
         self._contour_annotations: list = []
@@ -72,9 +77,18 @@ class MapView:
             color_selected="#d62728", background_color="#ffffff", axes=False, legend=False,
             lasso_on_long_press=True, reticle=True, zoom_animation=400,
         )
-        self.widget = self.scatter.widget
-        self.widget.observe(self._selection_changed, names="selection")
-        self.widget.observe(self._hovering_changed, names="hovering")
+        self._widget = None
+
+    @property
+    def widget(self) -> Any:
+        """The jupyter-scatter widget (made now if it does not exist yet)."""
+        if self._widget is None:
+            self._widget = self.scatter.widget
+            self._widget.observe(self._selection_changed, names="selection")
+            self._widget.observe(self._hovering_changed, names="hovering")
+            if self._annotations:
+                self._widget.annotations = self._annotations
+        return self._widget
 
     # ----- browser -> Explorer ------------------------------------------------------------
     def _selection_changed(self, change: dict) -> None:
@@ -124,8 +138,9 @@ class MapView:
             for line in self.contour_lines]
 
     def _to_ndc(self, xy: np.ndarray) -> np.ndarray:
-        """Map coordinates -> the renderer's [-1, 1] (jscatter's linear scales, from the widget)."""
-        (x_low, x_high), (y_low, y_high) = self.widget.x_scale_domain, self.widget.y_scale_domain
+        """Map coordinates -> the renderer's [-1, 1] (jscatter's linear scales)."""
+        x_scale, y_scale = self.scatter.x()["scale"], self.scatter.y()["scale"]
+        (x_low, x_high), (y_low, y_high) = (x_scale.vmin, x_scale.vmax), (y_scale.vmin, y_scale.vmax)
         xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
         return np.column_stack([(xy[:, 0] - x_low) / ((x_high - x_low) or 1.0) * 2 - 1,
                                 (xy[:, 1] - y_low) / ((y_high - y_low) or 1.0) * 2 - 1])
@@ -142,9 +157,9 @@ class MapView:
             rects.append(Rect(x_start=float(x0), x_end=float(x1), y_start=float(y0),
                               y_end=float(y1), line_color=colour, line_width=2))
         annotations = self._contour_annotations + rects
-        if annotations or self._annotated:  # nothing to send for a map that never had any
-            self.widget.annotations = annotations
-            self._annotated = bool(annotations)
+        if self._widget is not None and (annotations or self._annotations):
+            self._widget.annotations = annotations  # nothing to send if it had none and has none
+        self._annotations = annotations
 
     def move(self, coords: np.ndarray) -> None:
         """Swap in another map (a projection arriving from the background)."""
