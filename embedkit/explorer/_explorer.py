@@ -263,7 +263,13 @@ class Explorer(traitlets.HasTraits):
 
     def set_selection(self, indices: Any) -> pd.DataFrame:
         """Make ``indices`` the selection (as the lasso does) and tell every observer."""
-        indices = sorted({self._check_point(int(i)) for i in indices})
+        array = np.asarray(indices).ravel() if not isinstance(indices, (set, frozenset)) else None
+        if array is not None and array.dtype.kind in "iu":  # a lasso of 100,000s: no Python loop
+            if len(array) and not (0 <= array.min() and array.max() < len(self.X)):
+                self._check_point(int(array[(array < 0) | (array >= len(self.X))][0]))  # raises
+            indices = np.unique(array).tolist()
+        else:
+            indices = sorted({self._check_point(int(i)) for i in indices})
         self.selected_indices = indices
         frame = self.selected
         self.controls.show_selection(frame)

@@ -62,7 +62,7 @@ class MapView:
         self._frame = pd.DataFrame({"x": coords[:, 0].astype(np.float32),
                                     "y": coords[:, 1].astype(np.float32)})
         self.on_click, self.on_lasso, self.on_hover = on_click, on_lasso, on_hover
-        self._shown: list[int] | None = None  # the selection the Explorer drew itself
+        self._shown: np.ndarray | None = None  # the selection the Explorer drew itself
         self._labels_on = False
         self._contours_on = False
         self._annotations: list = []  # as sent to the widget (renderer coordinates)
@@ -92,12 +92,12 @@ class MapView:
 
     # ----- browser -> Explorer ------------------------------------------------------------
     def _selection_changed(self, change: dict) -> None:
-        new = [] if change["new"] is None else [int(i) for i in np.asarray(change["new"]).ravel()]
-        if self._shown is not None and new == self._shown:
+        new = np.zeros(0, dtype=np.int64) if change["new"] is None else np.asarray(change["new"]).ravel()
+        if self._shown is not None and np.array_equal(new, self._shown):
             return  # the Explorer's own highlight, set from Python or echoed by the browser
         self._shown = None
         if len(new) == 1 and self.on_click:
-            self.on_click(new[0])
+            self.on_click(int(new[0]))
         elif self.on_lasso:
             self.on_lasso(new)
 
@@ -108,9 +108,9 @@ class MapView:
     # ----- Explorer -> browser ------------------------------------------------------------
     def show(self, indices: Any) -> None:
         """Highlight ``indices`` (the widget's selection) without reporting it as a lasso."""
-        shown = [int(i) for i in indices]
+        shown = np.asarray(indices, dtype=np.int64).ravel()
         self._shown = shown
-        self.scatter.selection(shown if shown else None)
+        self.scatter.selection(shown if len(shown) else None)
 
     def mark(self, points: list[tuple[float, float, str]]) -> None:
         """Small rectangles at ``(x, y, colour)``: the chosen point, a query."""
