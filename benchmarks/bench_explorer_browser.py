@@ -263,11 +263,16 @@ def main() -> None:
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-explorer-browser-") as tmp, \
-            start_lab(Path(tmp)) as lab, sync_playwright() as playwright:
+            sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         for n in args.sizes:
             for engine in args.engines:
-                row = run_one(browser, lab, n, engine, args.shots)
+                # A fresh JupyterLab per run: one server restores the tabs of earlier
+                # notebooks, and "run all" could then go to a hidden one (seen here).
+                folder = Path(tmp) / f"{engine}-{n}"
+                folder.mkdir()
+                with start_lab(folder) as lab:
+                    row = run_one(browser, lab, n, engine, args.shots)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
         browser.close()

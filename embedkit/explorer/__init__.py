@@ -9,6 +9,8 @@ Public names (re-exported from :mod:`embedkit`): :class:`Explorer`, :func:`compa
 - ``_items``: items, labels and metadata as a table
 - ``_previews``: one item (text, image, audio) as safe HTML / data URIs
 - ``_controls``: the ipywidgets layout around the map
+- ``_mapview``: the live jupyter-scatter map and its events
+- ``_density``: density contour lines (binned KDE + contourpy)
 - ``_mapfigure``: colours and the static (plotly) figure of the export
 - ``_export``: the standalone offline HTML page
 - ``_compare``: two linked Explorers
