@@ -68,6 +68,13 @@ view = Explorer(X, items, labels=labels, method="pca", k=8)
 ndc = view.map.ndc()
 cell_seconds = time.perf_counter() - t0
 view""",
+    # The Explorer without its density contours (on by default from 50,000 points): what they cost.
+    "explorer-nocontours": """t0 = time.perf_counter()
+from embedkit import Explorer
+view = Explorer(X, items, labels=labels, method="pca", k=8, density_contours=False)
+ndc = view.map.ndc()
+cell_seconds = time.perf_counter() - t0
+view""",
     "jscatter": """t0 = time.perf_counter()
 import jscatter, pandas as pd, ipywidgets as w
 from sklearn.decomposition import PCA
@@ -215,7 +222,7 @@ def run_one(browser, lab: dict, n: int, engine: str, shots: Path | None = None) 
             page.mouse.move(x, y)
             started = time.monotonic()
             page.mouse.click(x, y)
-            selector = (f".ek-panel[data-point='{point}']" if engine == "explorer"
+            selector = (f".ek-panel[data-point='{point}']" if engine.startswith("explorer")
                         else f".bench-echo[data-point='{point}']")
             try:
                 page.wait_for_selector(selector, timeout=30_000)

@@ -15,6 +15,31 @@ Public names (re-exported from :mod:`embedkit`): :class:`Explorer`, :func:`compa
 - ``_export``: the standalone offline HTML page
 - ``_compare``: two linked Explorers
 
+Large maps. At 1,000,000 points (measured with ``benchmarks/bench_explorer_browser.py``
+and ``bench_explorer.py --parts memory``; see benchmarks/README.md) the map
+draws, pans, zooms and answers clicks like plain jupyter-scatter on the same
+data, and builds in about twice its time. What changes with size:
+
+- points are drawn at 1 px (:func:`._mapview.point_size`), and from
+  ``DENSITY_AUTO_POINTS`` (50,000) density contours show where they pile up;
+- hover previews still come one point at a time (no per-point data is sent),
+  but hitting one 1 px point needs zooming in first;
+- a click searches all rows exactly (no k-NN graph above ``GRAPH_MAX_POINTS``,
+  20,000): ~30-60 ms in the kernel at 1M x 64; a user's ``index=`` (faiss
+  HNSW) makes it sub-millisecond;
+- the lasso works; the selection table lists its first 50 rows
+  (``explorer.selected`` has them all);
+- faithfulness scores a seeded sample of 3,000 points; PCA and k-means are
+  fitted on a 100,000-point sample and applied block by block;
+- the default UMAP computes in the background while PCA shows, which at 1M
+  takes tens of minutes: pass ``method="pca"`` for a first look;
+- ``to_html`` stops with a clear error above ``EXPORT_MAX_POINTS`` (200,000):
+  the page embeds every point's item and exact neighbours.
+
+Kernel memory: the caller's array, the Explorer's own float32 copy of it, and
+about 0.75x the data for the map, of which ~0.55x is jupyter-scatter's own
+(the same as plain jupyter-scatter: float64 point arrays).
+
 >>> from embedkit.explorer import Explorer
 >>> Explorer.__module__
 'embedkit.explorer._explorer'

@@ -133,8 +133,8 @@ class ExplorerControls:
     def show_status(self, text: str) -> None:
         self.status.value = f"<span style='color:#555'>{html.escape(text, quote=False)}</span>"
 
-    def show_selection(self, frame: Any) -> None:
-        count = len(frame)
+    def show_selection(self, frame: Any, count: int) -> None:
+        """The selection table: ``frame`` holds the first rows of the ``count`` selected."""
         self.show_status(f"{count} point(s) selected: see explorer.selected")
         shown = frame.head(50).assign(item=frame["item"].head(50).map(lambda v: str(v)[:120]))
         more = f"<i>… and {count - 50} more (explorer.selected has all)</i>" if count > 50 else ""

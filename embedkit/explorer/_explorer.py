@@ -17,30 +17,7 @@ PCA shows while they compute in a background thread. Maps arriving from it are
 swapped in under the map lock, which every map change takes, and nothing waits
 for that thread while holding it.
 
-At 1,000,000 points (measured with ``benchmarks/bench_explorer_browser.py``
-and ``bench_explorer.py --parts memory``; see benchmarks/README.md) the map
-draws, pans, zooms and answers clicks like plain jupyter-scatter on the same
-data, and builds in about twice its time. What changes with size:
-
-- points are drawn at 1 px (:func:`._mapview.point_size`), and from
-  ``DENSITY_AUTO_POINTS`` (50,000) density contours show where they pile up;
-- hover previews still come one point at a time (no per-point data is sent),
-  but hitting one 1 px point needs zooming in first;
-- a click searches all rows exactly (no k-NN graph above ``GRAPH_MAX_POINTS``,
-  20,000): ~30-60 ms in the kernel at 1M x 64; a user's ``index=`` (faiss
-  HNSW) makes it sub-millisecond;
-- the lasso works; the selection table lists its first 50 rows
-  (``explorer.selected`` has them all);
-- faithfulness scores a seeded sample of 3,000 points; PCA and k-means are
-  fitted on a 100,000-point sample and applied block by block;
-- the default UMAP computes in the background while PCA shows, which at 1M
-  takes tens of minutes: pass ``method="pca"`` for a first look;
-- ``to_html`` stops with a clear error above ``EXPORT_MAX_POINTS`` (200,000):
-  the page embeds every point's item and exact neighbours.
-
-Kernel memory: the caller's array, the Explorer's own float32 copy of it, and
-about 0.75x the data for the map, of which ~0.55x is jupyter-scatter's own
-(the same as plain jupyter-scatter: float64 point arrays).
+What changes at 1,000,000 points is listed in :mod:`embedkit.explorer`.
 
 >>> import numpy as np
 >>> from embedkit import Explorer
@@ -65,7 +42,8 @@ from embedkit.explorer._controls import ExplorerControls
 from embedkit.explorer._density import check_density_option, wants_contours
 from embedkit.explorer._items import ItemTable
 from embedkit.explorer._mapfigure import CHOSEN_COLOUR, QUERY_COLOUR
-from embedkit.explorer._mapstate import DEFAULT_PARAMS, MapState, projection_settings
+from embedkit.explorer._mapstate import (DEFAULT_PARAMS, MapState, projection_settings,
+                                         release_freed_memory)
 from embedkit.explorer._mapview import MapView
 from embedkit.explorer._panel import panel_data, preview_data, static_panel_html
 from embedkit.explorer._previews import ITEM_KINDS, guess_kind
@@ -73,26 +51,6 @@ from embedkit.projection import PROJECTION_METHODS
 from embedkit.validation import check_embeddings, check_k
 
 __all__ = ["Explorer"]
-
-
-def release_freed_memory() -> None:
-    """Give the heap memory freed by a map's build back to the system (glibc only).
-
-    Building a large map frees many medium-sized temporaries (PCA blocks,
-    colour codes, the widget's serialised points); glibc keeps such freed
-    memory in the process: measured at 1,000,000 points, ~116 MB of kernel
-    RSS that ``malloc_trim`` returns at once. Elsewhere (macOS, musl) this
-    does nothing.
-    """
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc
 
 
 class Explorer(traitlets.HasTraits):
@@ -110,6 +68,8 @@ class Explorer(traitlets.HasTraits):
     the map's width and height in pixels; ``density_contours`` draws contour
     lines of the points' density (True, False, or None: automatic, on from
     ``DENSITY_AUTO_POINTS`` = 50,000 points, where the dense cores saturate).
+    For what changes at 1,000,000 points (hover, lasso, export), see
+    :mod:`embedkit.explorer`.
 
     The Explorer keeps its own float32 copy of ``embeddings`` (read-only), so
     changing the caller's array later cannot change the map.
@@ -166,7 +126,7 @@ class Explorer(traitlets.HasTraits):
         self._map = self.map_state.first_coords(background)  # (settings, coords), swapped whole
         self._query_mark: tuple[float, float] | None = None
         self.map = MapView(self.coords, width=map_size, height=map_size, on_click=self._on_click,
-                           on_lasso=self.set_selection, on_hover=self._on_hover)
+                           on_lasso=self._select, on_hover=self._on_hover)
         if self.show_label_names:
             self.map.label_names(self.labels)
         if contours:
@@ -287,20 +247,27 @@ class Explorer(traitlets.HasTraits):
                                    preview_data(self.items, self.labels, self.kind, i))
 
     def set_selection(self, indices: Any) -> pd.DataFrame:
-        """Make ``indices`` the selection (as the lasso does) and tell every observer."""
+        """Make ``indices`` the selection (as the lasso does), tell every observer, return it."""
+        self._select(indices)
+        return self.selected
+
+    def _select(self, indices: Any) -> None:
+        """The lasso's path: the whole selection's DataFrame only if a callback wants it
+        (at 300,000 lassoed points building it takes ~0.6 s; the table shows 50 rows)."""
         array = np.asarray(indices).ravel() if not isinstance(indices, (set, frozenset)) else None
         if array is not None and array.dtype.kind in "iu":  # a lasso of 100,000s: no Python loop
             if len(array) and not (0 <= array.min() and array.max() < len(self.X)):
                 self._check_point(int(array[(array < 0) | (array >= len(self.X))][0]))  # raises
-            indices = np.unique(array).tolist()
+            array = np.sort(array.astype(np.int64))
+            indices = array[np.concatenate([[True], array[1:] != array[:-1]])].tolist()
         else:
             indices = sorted({self._check_point(int(i)) for i in indices})
         self.selected_indices = indices
-        frame = self.selected
-        self.controls.show_selection(frame)
-        for callback in self._selection_callbacks:
-            callback(frame)
-        return frame
+        self.controls.show_selection(self._rows(indices[:50]), len(indices))
+        if self._selection_callbacks:
+            frame = self.selected
+            for callback in self._selection_callbacks:
+                callback(frame)
 
     def show_selection(self, indices: Any) -> None:
         """Draw ``indices`` as the map's selection (as a lasso would, without the events)."""
@@ -434,6 +401,7 @@ class Explorer(traitlets.HasTraits):
             self._query_mark = None  # placed on the old map
             self.map.move(coords)
             self._highlight(chosen, indices)
+        release_freed_memory()  # the projection's temporaries
         if self.color_name == "faithfulness":
             self.color_by("faithfulness")
         self.controls.show_status(f"Map: {settings['method'].upper()}"
