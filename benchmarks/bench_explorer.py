@@ -177,13 +177,85 @@ def bench_fresh_kernel(sizes: list[int]) -> None:
                       f"it), UMAP shown after {result['umap_ready_s']:.1f} s")
 
 
+_MEMORY = textwrap.dedent("""
+    import json, sys, time
+    import numpy as np
+    def rss_mb():
+        with open("/proc/self/status") as f:
+            return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
+    engine, n = sys.argv[1], int(sys.argv[2])
+    start = rss_mb()
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=4, size=(20, 64)).astype(np.float32)
+    group = rng.integers(0, 20, n)
+    X = centres[group] + rng.normal(size=(n, 64)).astype(np.float32)
+    labels = [f"group {g}" for g in group]
+    items = [f"item {i}" for i in range(n)]
+    import embedkit, jscatter, pandas as pd, ipywidgets, sklearn.decomposition
+    before = rss_mb()
+    t0 = time.perf_counter()
+    if engine == "explorer":
+        view = embedkit.Explorer(X, items, labels=labels, method="pca", k=8)
+    else:
+        from sklearn.decomposition import PCA
+        sample = np.random.default_rng(0).choice(n, min(n, 100_000), replace=False)
+        xy = PCA(2, random_state=0).fit(X[sample]).transform(X).astype(np.float32)
+        frame = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "label": pd.Categorical(labels)})
+        view = jscatter.Scatter(x="x", y="y", data=frame, color_by="label", size=1).widget
+    seconds = time.perf_counter() - t0
+    after = rss_mb()
+    print(json.dumps({"seconds": seconds, "start": start, "before": before, "after": after,
+                      "data": X.nbytes / 2**20}))
+""")
+
+
+def bench_memory(n: int) -> None:
+    print(f"\n== 4. kernel side of a {n:,} x 64 map: build time and memory (fresh processes) ==")
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ, EMBEDKIT_CACHE=str(Path(folder) / "cache"))
+        for engine in ("jscatter", "explorer"):
+            out = subprocess.run([sys.executable, "-c", _MEMORY, engine, str(n)], env=env,
+                                 capture_output=True, text=True, check=True)
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"{engine:>9}: built in {r['seconds']:.1f} s; RSS {r['after']:.0f} MB; the map "
+                  f"added {(r['after'] - r['before']) / r['data']:.2f}x the data ({r['data']:.0f} MB)"
+                  f", total {(r['after'] - r['start']) / r['data']:.2f}x (data, items and labels "
+                  "lists included)")
+
+
+def bench_density() -> None:
+    from scipy.stats import gaussian_kde
+
+    from embedkit.explorer._density import density_lines
+
+    print("\n== 5. density contours: binned KDE + contourpy against scipy's exact gaussian_kde ==")
+    rng = np.random.default_rng(0)
+    grid = np.mgrid[-10:10:200j, -10:10:200j].reshape(2, -1)
+    for n in (2_000, 10_000, 1_000_000):
+        coords = rng.normal(size=(n, 2)) * 3
+        start = time.perf_counter()
+        density_lines(coords)
+        ours = time.perf_counter() - start
+        if n <= 10_000:
+            start = time.perf_counter()
+            gaussian_kde(coords.T)(grid)
+            exact = time.perf_counter() - start
+            print(f"{n:>9,} points: binned {ours * 1000:.0f} ms, exact KDE on 200x200 "
+                  f"{exact * 1000:.0f} ms ({exact / ours:.0f}x)")
+            per_point = exact / n
+        else:
+            print(f"{n:>9,} points: binned {ours * 1000:.0f} ms, exact KDE extrapolated "
+                  f"(linear in points) {per_point * n:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="points for the click benchmark")
     parser.add_argument("--graph-n", type=int, default=5_000, help="points for the reuse benchmark")
     parser.add_argument("--fresh", type=int, nargs="*", default=[2_000, 10_000])
+    parser.add_argument("--memory-n", type=int, default=1_000_000, help="points for --parts memory")
     parser.add_argument("--parts", nargs="*", default=["click", "graph", "fresh"],
-                        choices=["click", "graph", "fresh"])
+                        choices=["click", "graph", "fresh", "memory", "density"])
     args = parser.parse_args()
     print(f"embedkit Explorer benchmark · {os.cpu_count()} CPUs · load average "
           f"{os.getloadavg()[0]:.1f}")
@@ -193,6 +265,10 @@ def main() -> None:
         bench_graph_reuse(args.graph_n)
     if "fresh" in args.parts:
         bench_fresh_kernel(args.fresh)
+    if "memory" in args.parts:
+        bench_memory(args.memory_n)
+    if "density" in args.parts:
+        bench_density()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ notebook in JupyterLab (127.0.0.1, token) in headless Debian Chromium and prints
   and back to the page), median of 5;
 - drag p95 / wheel p95 ms: requestAnimationFrame deltas during a scripted
   drag and a scripted wheel zoom (95th percentile);
+- panned px: how far the map's picture moved with that drag (x,y; the drag
+  is 117,78 px), from two screenshots: whether the map pans at all;
 - RSS MB: the kernel's resident memory after the map is up, and what the map
   added on top of the data (in multiples of the data's size).
 
@@ -63,6 +65,13 @@ BUILD = {
     "explorer": """t0 = time.perf_counter()
 from embedkit import Explorer
 view = Explorer(X, items, labels=labels, method="pca", k=8)
+ndc = view.map.ndc()
+cell_seconds = time.perf_counter() - t0
+view""",
+    # The Explorer without its density contours (on by default from 50,000 points): what they cost.
+    "explorer-nocontours": """t0 = time.perf_counter()
+from embedkit import Explorer
+view = Explorer(X, items, labels=labels, method="pca", k=8, density_contours=False)
 ndc = view.map.ndc()
 cell_seconds = time.perf_counter() - t0
 view""",
@@ -121,6 +130,28 @@ def visible_after(page, box: dict, limit: float = 600) -> float:
     return float("nan")
 
 
+def canvas_gray(page, box: dict) -> np.ndarray:
+    from PIL import Image
+    import io
+
+    clip = {"x": box["left"], "y": box["top"], "width": box["width"], "height": box["height"]}
+    return np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("L"), dtype=np.float32)
+
+
+def image_shift(before: np.ndarray, after: np.ndarray) -> tuple[int, int]:
+    """How far the picture moved between two screenshots (x, y pixels), by FFT cross-correlation.
+
+    A pan moves the points with the camera: the shift of the whole picture says
+    whether (and how far) the map followed the drag, whatever the frame times.
+    """
+    a, b = before - before.mean(), after - after.mean()
+    spectrum = np.fft.fft2(b) * np.conj(np.fft.fft2(a))
+    correlation = np.abs(np.fft.ifft2(spectrum / (np.abs(spectrum) + 1e-9)))
+    dy, dx = np.unravel_index(np.argmax(correlation), correlation.shape)
+    height, width = correlation.shape
+    return (int(dx - width) if dx > width // 2 else int(dx)), (int(dy - height) if dy > height // 2 else int(dy))
+
+
 def isolated_points(ndc: np.ndarray, box: dict, count: int = 5, seed: int = 0) -> list[int]:
     """Points with no other point within 4 px, away from the edges (a click hits them alone)."""
     from scipy.spatial import cKDTree
@@ -168,14 +199,21 @@ def wheel(page, box):
         page.wait_for_timeout(30)
 
 
-def run_one(browser, lab: dict, n: int, engine: str) -> dict:
+def run_one(browser, lab: dict, n: int, engine: str, shots: Path | None = None) -> dict:
     name = notebook(lab["folder"], f"bench_{engine}_{n}.ipynb", n, engine)
     page, _ = open_and_run(browser, lab, name, "BENCH-READY", timeout_ms=1_800_000)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"[:300]))
     try:
         report = json.loads((lab["folder"] / "report.json").read_text())
         scroll_map_into_view(page)
         box = canvas_box(page)
         visible = visible_after(page, box)
+        if shots is not None:
+            page.screenshot(path=str(shots / f"{engine}_{n}_shown.png"))
+        if not np.isfinite(visible):  # say why in the output, not just a dash in the table
+            print(f"{engine} at {n:,}: no points on the canvas; browser console: {console[-10:]}",
+                  flush=True)
         ndc = np.load(lab["folder"] / "ndc.npy")
         latencies = []
         for point in isolated_points(ndc, box):
@@ -184,21 +222,29 @@ def run_one(browser, lab: dict, n: int, engine: str) -> dict:
             page.mouse.move(x, y)
             started = time.monotonic()
             page.mouse.click(x, y)
-            selector = (f".ek-panel[data-point='{point}']" if engine == "explorer"
+            selector = (f".ek-panel[data-point='{point}']" if engine.startswith("explorer")
                         else f".bench-echo[data-point='{point}']")
             try:
                 page.wait_for_selector(selector, timeout=30_000)
                 latencies.append((time.monotonic() - started) * 1000)
             except Exception:  # noqa: BLE001 - a click that never arrives is reported, not fatal
                 latencies.append(float("nan"))
+        before_drag = canvas_gray(page, box)
         drag_p95 = frame_p95(page, lambda: drag(page, box))
+        page.wait_for_timeout(1000)  # the last frame of the pan drawn, even on a slow renderer
+        shift = image_shift(before_drag, canvas_gray(page, box))
         wheel_p95 = frame_p95(page, lambda: wheel(page, box))
         rss = rss_of(report["pid"])
-        page.screenshot(path=str(lab["folder"] / f"{engine}_{n}.png"))
+        if shots is not None:
+            page.screenshot(path=str(shots / f"{engine}_{n}_after.png"))
+        errors = [line for line in console if line.startswith("error")]
+        if errors:
+            print(f"{engine} at {n:,}: browser console errors: {errors[:5]}", flush=True)
         return {"n": n, "engine": engine, "cell s": report["cell"], "visible s": visible,
                 "click ms": statistics.median(latencies) if latencies else float("nan"),
                 "clicks ok": f"{sum(np.isfinite(latencies))}/{len(latencies)}",
-                "drag p95 ms": drag_p95, "wheel p95 ms": wheel_p95, "RSS MB": rss,
+                "drag p95 ms": drag_p95, "panned px": f"{shift[0]},{shift[1]}",
+                "wheel p95 ms": wheel_p95, "RSS MB": rss,
                 "map/data": (rss - report["before"]) / report["data"],
                 "total/data": (rss - report["start"]) / report["data"], "data MB": report["data"]}
     finally:
@@ -211,7 +257,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--engines", nargs="+", default=["jscatter", "explorer"],
                         choices=sorted(BUILD))
+    parser.add_argument("--shots", type=Path, default=None,
+                        help="save screenshots of each map (shown, after the gestures) here")
     args = parser.parse_args()
+    if args.shots:
+        args.shots.mkdir(parents=True, exist_ok=True)
     import signal
 
     from playwright.sync_api import sync_playwright
@@ -220,16 +270,21 @@ def main() -> None:
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-explorer-browser-") as tmp, \
-            start_lab(Path(tmp)) as lab, sync_playwright() as playwright:
+            sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         for n in args.sizes:
             for engine in args.engines:
-                row = run_one(browser, lab, n, engine)
+                # A fresh JupyterLab per run: one server restores the tabs of earlier
+                # notebooks, and "run all" could then go to a hidden one (seen here).
+                folder = Path(tmp) / f"{engine}-{n}"
+                folder.mkdir()
+                with start_lab(folder) as lab:
+                    row = run_one(browser, lab, n, engine, args.shots)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
         browser.close()
     columns = ["n", "engine", "cell s", "visible s", "click ms", "clicks ok", "drag p95 ms",
-               "wheel p95 ms", "RSS MB", "map/data", "total/data"]
+               "panned px", "wheel p95 ms", "RSS MB", "map/data", "total/data"]
     print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))
     for row in rows:
         print("| " + " | ".join(f"{row[c]:,.2f}" if isinstance(row[c], float) else f"{row[c]:,}"

@@ -395,3 +395,23 @@ def test_compare_links_clicks_and_selections(blobs):
 def test_explorer_displays_as_a_widget(pca_explorer):
     bundle = pca_explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_too_large_an_export_is_refused_before_any_work(pca_explorer, tmp_path, monkeypatch):
+    import embedkit.explorer._export as export_module
+
+    monkeypatch.setattr(export_module, "EXPORT_MAX_POINTS", len(pca_explorer.X) - 1)
+    with pytest.raises(InputError, match="Export a sample instead"):
+        pca_explorer.to_html(tmp_path / "map.html")
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a partial page
+
+
+def test_a_large_lasso_arrives_whole_and_bad_rows_are_refused(pca_explorer):
+    rows = np.arange(len(pca_explorer.X))[::-1]  # an array, as the browser sends it
+    frame = pca_explorer.set_selection(np.concatenate([rows, rows[:5]]))
+    assert pca_explorer.selected_indices == sorted(rows.tolist())
+    assert frame["index"].tolist() == sorted(rows.tolist())
+    with pytest.raises(InputError, match="does not exist"):
+        pca_explorer.set_selection(np.array([0, len(pca_explorer.X)]))
+    with pytest.raises(InputError, match="does not exist"):
+        pca_explorer.set_selection(np.array([-1, 2]))

@@ -97,9 +97,13 @@ class ExplorerControls:
                  else w.HTML(""))
         side = w.VBox([self.legend, self.side])
         width = map_size + _SIDE_WIDTH + 24
-        self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]),
-                              w.HBox([explorer.map.widget, side]), tools],
+        self._map_row = w.HBox([side])  # the map goes first once coloured (see attach_map)
+        self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]), self._map_row, tools],
                              layout=w.Layout(width=f"{width}px", max_width="100%"))
+
+    def attach_map(self, map_widget: Any) -> None:
+        """Put the map widget into the layout (made last: see :mod:`._mapview`)."""
+        self._map_row.children = (map_widget, *self._map_row.children)
 
     # ----- widget events -> Explorer ------------------------------------------------------
     def _recompute(self) -> None:
@@ -129,8 +133,8 @@ class ExplorerControls:
     def show_status(self, text: str) -> None:
         self.status.value = f"<span style='color:#555'>{html.escape(text, quote=False)}</span>"
 
-    def show_selection(self, frame: Any) -> None:
-        count = len(frame)
+    def show_selection(self, frame: Any, count: int) -> None:
+        """The selection table: ``frame`` holds the first rows of the ``count`` selected."""
         self.show_status(f"{count} point(s) selected: see explorer.selected")
         shown = frame.head(50).assign(item=frame["item"].head(50).map(lambda v: str(v)[:120]))
         more = f"<i>… and {count - 50} more (explorer.selected has all)</i>" if count > 50 else ""

@@ -33,7 +33,11 @@ from embedkit.explorer._mapfigure import color_values, static_figure
 from embedkit.explorer._panel import item_data
 from embedkit.explorer._panel_assets import PANEL_CSS, PANEL_JS
 
-__all__ = ["export_html", "safe_json"]
+__all__ = ["EXPORT_MAX_POINTS", "export_html", "safe_json"]
+
+#: Larger maps are not exported: the page embeds every point's item and its exact
+#: neighbours (an all-pairs search, growing with the square of the points).
+EXPORT_MAX_POINTS = 200_000
 
 #: Audio is inlined only while the page stays below this size.
 MAX_EMBEDDED_AUDIO_BYTES = 30_000_000
@@ -105,10 +109,17 @@ def export_html(explorer: Any, path: Any, title: str | None = None) -> Path:
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
         raise InputError(f"Export to an .html file, got {path.name!r}.")
+    if len(explorer.X) > EXPORT_MAX_POINTS:
+        raise InputError(
+            f"This map has {len(explorer.X):,} points; a standalone page holds at most "
+            f"{EXPORT_MAX_POINTS:,} (it embeds every item and its exact neighbours). Export a "
+            "sample instead: rows = np.random.default_rng(0).choice(n, 100_000, replace=False); "
+            "Explorer(X[rows], [items[i] for i in rows], ...).to_html(path).")
     explorer.wait_for_map()
     indices, scores = explorer.knn_graph(explorer.k)
     colours, scale = _colours(explorer)
-    figure = static_figure(explorer.coords, colours, scale)  # built fresh: no widget state carried over
+    # Built fresh (no widget state carried over), with the live map's density contours.
+    figure = static_figure(explorer.coords, colours, scale, contours=explorer.map.contour_lines)
     texts, media = _items(explorer)
     payload = {
         "kind": "text" if explorer.kind == "audio" and not any(media) else explorer.kind,
