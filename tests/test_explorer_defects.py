@@ -212,3 +212,22 @@ def test_large_maps_fit_pca_and_clusters_on_a_sample_without_copying(blobs, monk
     assert explorer.coords.shape == (60, 2) and correlation > 0.95
     clusters = explorer.clusters(3)
     assert clusters.shape == (60,) and len(set(clusters[:20])) == 1, "one blob, one cluster"
+
+
+def test_copy_false_uses_the_callers_float32_array_in_place():
+    X = np.random.default_rng(2).normal(size=(20_000, 128)).astype(np.float32)
+    items = [str(i) for i in range(len(X))]
+    Explorer(X[:50], items[:50], method="pca", k=5)  # imports and caches: not the Explorer's data
+    tracemalloc.start()
+    explorer = Explorer(X, items, method="pca", k=5, copy=False)
+    kept, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert np.shares_memory(explorer.X, X) and X.flags.writeable  # the caller's array is untouched
+    assert kept < 0.5 * X.nbytes, f"copy=False still keeps {kept / X.nbytes:.2f}x the data"
+    assert explorer.neighbors_of(0)["index"].tolist() == Explorer(X, items, method="pca", k=5).neighbors_of(0)["index"].tolist()
+
+
+def test_copy_must_be_a_bool(blobs):
+    X, texts, _ = blobs
+    with pytest.raises(EmbedkitError, match="copy must be True or False"):
+        Explorer(X, texts, method="pca", copy="no")

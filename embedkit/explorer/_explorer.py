@@ -72,7 +72,10 @@ class Explorer(traitlets.HasTraits):
     :mod:`embedkit.explorer`.
 
     The Explorer keeps its own float32 copy of ``embeddings`` (read-only), so
-    changing the caller's array later cannot change the map.
+    changing the caller's array later cannot change the map. At a million
+    points that copy is most of the map's memory: ``copy=False`` (as in
+    scikit-learn) uses a float32 array in place instead, and then the
+    caller must not edit it while the map is in use.
 
     Observe ``selected_indices`` (lasso selection) or ``chosen`` (click)
     with ``explorer.observe(callback, names="selected_indices")``.
@@ -91,9 +94,11 @@ class Explorer(traitlets.HasTraits):
                  title: str | None = None, color: str | None = None, random_state: int = 0,
                  faithfulness_k: int = 10, background: bool = True,
                  show_label_names: bool = False, index: Any = None, map_size: int = 520,
-                 density_contours: bool | None = None, **params: Any):
+                 density_contours: bool | None = None, copy: bool = True, **params: Any):
         super().__init__()
-        self.X = self._check_embeddings(embeddings)
+        if not isinstance(copy, bool):
+            raise InputError(f"copy must be True or False, got {copy!r}.")
+        self.X = self._check_embeddings(embeddings, copy)
         n = len(self.X)
         self.table = ItemTable(items, labels, metadata, n)
         self.items, self.metadata = self.table.items, self.table.metadata
@@ -160,13 +165,15 @@ class Explorer(traitlets.HasTraits):
 
     # ----- input checks -------------------------------------------------------------------
     @staticmethod
-    def _check_embeddings(embeddings: Any) -> np.ndarray:
+    def _check_embeddings(embeddings: Any, copy: bool = True) -> np.ndarray:
         X = check_embeddings(embeddings)  # first: a ragged list gets a clear error, not numpy's
         if len(X) < 2:
             raise InputError(f"A map needs at least 2 points, got {len(X)}. Pass more embeddings; "
                              "to look at one item, use embedkit.nearest_neighbors.")
         if isinstance(embeddings, np.ndarray) and np.may_share_memory(X, embeddings):
-            X = X.copy()  # the caller may edit their array; the map and its index must not change
+            # The caller may edit their array; the map and its index must not change. Without
+            # a copy, a view: the read-only flag below must not touch the caller's own array.
+            X = X.copy() if copy else X.view()
         X.flags.writeable = False
         return X
 
