@@ -172,6 +172,11 @@ def scroll_output_to_top(page, nth: int = 0) -> None:
     page.wait_for_timeout(300)  # one scroll event turn; positions are re-read afterwards
 
 
+def private_cache(folder: Path) -> dict:
+    """A cache of the server's own: what one notebook embedded cannot spare another its model load."""
+    return {"EMBEDKIT_CACHE": str(folder / "embedkit-cache")}
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -187,7 +192,7 @@ def browser():
 def compare_lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("compare-lab")
     shutil.copy(COMPARE_NOTEBOOK, folder / COMPARE_NOTEBOOK.name)
-    with start_server(folder, "lab") as lab:
+    with start_server(folder, "lab", env=private_cache(folder)) as lab:
         yield lab
 
 
@@ -344,7 +349,7 @@ def test_compare_a_lasso_on_one_map_selects_the_same_items_on_both(compare_ready
 def notebook7(tmp_path_factory):
     folder = tmp_path_factory.mktemp("notebook7")
     shutil.copy(NOTEBOOK7_NOTEBOOK, folder / NOTEBOOK7_NOTEBOOK.name)
-    with start_server(folder, "notebook") as server:
+    with start_server(folder, "notebook", env=private_cache(folder)) as server:
         yield server
 
 
@@ -409,3 +414,21 @@ def test_notebook7_query_box_places_a_typed_text(notebook7_page, notebook7):
     side.locator(".ek-panel h4", has_text="Query: a small domesticated").wait_for(timeout=120_000)
     shown = side.evaluate("s => Array.from(s.querySelectorAll('.ek-neighbours li'), li => +li.dataset.index)")
     assert shown == expected
+
+
+def test_notebook7_panel_and_legend_are_not_cut_off(notebook7_page):
+    """The side panel (after a click) and legend sit wholly inside the Explorer and the window."""
+    page = notebook7_page
+    page.locator(".ek-side .ek-panel").first.wait_for(timeout=120_000)
+    found = page.evaluate("""() => {
+        const r = (el) => { const b = el.getBoundingClientRect(); return {left: b.left, right: b.right}; };
+        const side = document.querySelector('.ek-side');
+        const explorer = side.closest('.jp-OutputArea-output').querySelector('.widget-vbox');
+        const clipped = Array.from(side.querySelectorAll('li, h4, .ek-text'))
+            .filter(e => e.getBoundingClientRect().right > r(explorer).right + 1).length;
+        return {side: r(side), legend: r(document.querySelector('.ek-legend')), explorer: r(explorer),
+                map: r(explorer.querySelector('canvas')), window: window.innerWidth, clipped};
+    }""")
+    assert found["clipped"] == 0, f"panel rows run past the Explorer's right edge (cut off): {found}"
+    for part in ("side", "legend"):
+        assert found[part]["right"] <= min(found["explorer"]["right"], found["window"]) + 1, (part, found)

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
-from embedkit.explorer._controls import _SIDE_WIDTH
+from embedkit.explorer._controls import _MAP_TOOLBAR_WIDTH, _SIDE_WIDTH
 from embedkit.explorer._explorer import Explorer
 
 __all__ = ["Comparison", "compare"]
@@ -95,7 +95,7 @@ class Comparison:
 def _as_column(explorer: Explorer) -> None:
     """Lay ``explorer`` out as one column: legend and side panel under the map, not beside it.
 
-    Beside it, each Explorer is map + 354 px wide, and two no longer fit next to
+    Beside it, each Explorer is map + 390 px wide, and two no longer fit next to
     each other once JupyterLab's file browser is open (about 1170 px of output in a
     1600 px window): the right map went under the left, or (before wrapping) off screen.
     """
@@ -104,7 +104,8 @@ def _as_column(explorer: Explorer) -> None:
     body.layout.flex_flow = "column"
     side = explorer.map.widget.width
     side = side if isinstance(side, int) else 520
-    explorer.widget.layout.width = f"{max(side + 24, _SIDE_WIDTH + 24, _COLUMN_MIN_WIDTH)}px"
+    width = max(_MAP_TOOLBAR_WIDTH + side, _SIDE_WIDTH) + 24
+    explorer.widget.layout.width = f"{max(width, _COLUMN_MIN_WIDTH)}px"
 
 
 def compare(left: Any, right: Any, items: Any = None, titles: tuple[str, str] | None = None,

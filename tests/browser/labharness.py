@@ -48,15 +48,17 @@ def start_lab(folder: Path, start_timeout: float = 120):
 
 
 @contextlib.contextmanager
-def start_server(folder: Path, kind: str = "lab", start_timeout: float = 120):
+def start_server(folder: Path, kind: str = "lab", start_timeout: float = 120, env: dict | None = None):
     """Run JupyterLab or Notebook 7 serving ``folder``; yield url, token, folder, kind and the process.
 
-    The server (and with it every kernel it started) is stopped when the block ends.
+    ``env`` adds environment variables for the server and its kernels (e.g. a
+    private ``EMBEDKIT_CACHE``). The server (and with it every kernel it started)
+    is stopped when the block ends.
     """
     app, expose, _ = SERVERS[kind]
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / ".jupyter-config"),
-               JUPYTER_RUNTIME_DIR=str(folder / ".jupyter-runtime"))
+               JUPYTER_RUNTIME_DIR=str(folder / ".jupyter-runtime"), **(env or {}))
     command = [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
                "--ServerApp.disable_check_xsrf=False"]
