@@ -6,6 +6,11 @@ point on either map and both panels show its neighbours in their own space;
 lasso a group on one map and the same items light up on the other.
 :meth:`Comparison.neighbor_overlap` measures how much the two spaces agree.
 
+Each map is shown as a column, its legend and side panel under it, so the two
+maps sit side by side in a 1600 px JupyterLab with the file browser open, and
+the two neighbour lists line up for reading against each other. A narrower
+window puts the second column under the first rather than cutting it off.
+
 >>> import numpy as np
 >>> from embedkit import compare
 >>> X = np.random.default_rng(0).normal(size=(20, 4))
@@ -22,9 +27,13 @@ from typing import Any
 import numpy as np
 
 from embedkit.errors import InputError
+from embedkit.explorer._controls import _MAP_TOOLBAR_WIDTH, _SIDE_WIDTH
 from embedkit.explorer._explorer import Explorer
 
 __all__ = ["Comparison", "compare"]
+
+# A column is at least this wide: the colour menu, search box and match buttons stay on one row.
+_COLUMN_MIN_WIDTH = 484
 
 
 class Comparison:
@@ -45,9 +54,14 @@ class Comparison:
                         names="chosen")
             one.observe(lambda change, other=other: self._mirror_selection(other, change["new"]),
                         names="selected_indices")
-        # Wraps instead of overflowing: two 1600 px-wide maps never get cut off on the right.
+        for explorer in (left, right):
+            _as_column(explorer)
+        # Wraps instead of overflowing: in a narrow window the right column goes under the left.
         self.widget = w.HBox([left.widget, right.widget],
                              layout=w.Layout(flex_flow="row wrap", max_width="100%"))
+
+    def __repr__(self) -> str:
+        return f"Comparison(left={self.left!r}, right={self.right!r})"
 
     def _mirror_choice(self, other: Explorer, i: int | None) -> None:
         if self._busy or i is None or other.chosen == i:
@@ -78,6 +92,22 @@ class Comparison:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+def _as_column(explorer: Explorer) -> None:
+    """Lay ``explorer`` out as one column: legend and side panel under the map, not beside it.
+
+    Beside it, each Explorer is map + 390 px wide, and two no longer fit next to
+    each other once JupyterLab's file browser is open (about 1170 px of output in a
+    1600 px window): the right map went under the left, or (before wrapping) off screen.
+    """
+    body = next(child for child in explorer.widget.children
+                if explorer.map.widget in getattr(child, "children", ()))
+    body.layout.flex_flow = "column"
+    side = explorer.map.widget.width
+    side = side if isinstance(side, int) else 520
+    width = max(_MAP_TOOLBAR_WIDTH + side, _SIDE_WIDTH) + 24
+    explorer.widget.layout.width = f"{max(width, _COLUMN_MIN_WIDTH)}px"
+
+
 def compare(left: Any, right: Any, items: Any = None, titles: tuple[str, str] | None = None,
             **explorer_args: Any) -> Comparison:
     """Link two Explorers, or build them from two embedding arrays of the same ``items``.
@@ -92,7 +122,8 @@ def compare(left: Any, right: Any, items: Any = None, titles: tuple[str, str] | 
     (12,)
     """
     titles = titles or ("left", "right")
-    explorer_args.setdefault("map_size", 360)  # two maps and their panels fit a 1600 px window
+    # Two columns (484 px each) fit side by side in a 1600 px JupyterLab, file browser open.
+    explorer_args.setdefault("map_size", 420)
     if not isinstance(left, Explorer):
         if items is None:
             raise InputError("Pass items= (one per row) when comparing two embedding arrays.")

@@ -24,6 +24,8 @@ from embedkit.explorer._panel import PanelView
 __all__ = ["ExplorerControls"]
 
 _SIDE_WIDTH = 330
+# jupyter-scatter draws its buttons (pan, lasso, reset...) in a column left of the canvas.
+_MAP_TOOLBAR_WIDTH = 36
 
 
 def _legend_html(entries: list[tuple[str, str]], title: str = "") -> str:
@@ -96,7 +98,7 @@ class ExplorerControls:
         title = (w.HTML(f"<b>{html.escape(explorer.title, quote=False)}</b>") if explorer.title
                  else w.HTML(""))
         side = w.VBox([self.legend, self.side])
-        width = map_size + _SIDE_WIDTH + 24
+        width = _MAP_TOOLBAR_WIDTH + map_size + _SIDE_WIDTH + 24
         self._map_row = w.HBox([side])  # the map goes first once coloured (see attach_map)
         self.layout = w.VBox([title, *rows, w.HBox([self.status, self.score]), self._map_row, tools],
                              layout=w.Layout(width=f"{width}px", max_width="100%"))

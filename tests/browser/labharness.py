@@ -1,8 +1,11 @@
-"""JupyterLab + headless Debian Chromium, for the browser tests and the browser benchmark.
+"""JupyterLab or Notebook 7 + headless Debian Chromium, for the browser tests and benchmark.
 
-- :func:`start_lab`: JupyterLab on 127.0.0.1 with a token, the kernel from this venv.
+- :func:`start_server`: JupyterLab (``kind="lab"``) or Jupyter Notebook 7
+  (``kind="notebook"``) on 127.0.0.1 with a token, the kernel from this venv;
+  :func:`start_lab` is ``start_server(kind="lab")``.
 - :func:`open_and_run`: open a notebook, wait for an idle kernel, run all cells,
-  wait for a marker the notebook prints.
+  wait for a marker the notebook prints (both front ends are built on
+  JupyterLab's application object, so one driver serves both).
 - :func:`canvas_box` / :func:`pixel_of`: where a point of a jupyter-scatter map is on screen.
 
 Every wait is on a condition, with generous limits (the machine may be busy).
@@ -32,17 +35,34 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@contextlib.contextmanager
+# kind -> (module run with python -m, the flag that puts the app on window.jupyterapp, URL of a notebook)
+SERVERS = {
+    "lab": ("jupyterlab", "--LabApp.expose_app_in_browser=True", "lab/tree"),
+    "notebook": ("notebook", "--JupyterNotebookApp.expose_app_in_browser=True", "notebooks"),
+}
+
+
 def start_lab(folder: Path, start_timeout: float = 120):
-    """Run JupyterLab serving ``folder``; yield url, token, folder and the server process."""
-    app = "jupyterlab"
+    """Run JupyterLab serving ``folder`` (see :func:`start_server`)."""
+    return start_server(folder, "lab", start_timeout)
+
+
+@contextlib.contextmanager
+def start_server(folder: Path, kind: str = "lab", start_timeout: float = 120, env: dict | None = None):
+    """Run JupyterLab or Notebook 7 serving ``folder``; yield url, token, folder, kind and the process.
+
+    ``env`` adds environment variables for the server and its kernels (e.g. a
+    private ``EMBEDKIT_CACHE``). The server (and with it every kernel it started)
+    is stopped when the block ends.
+    """
+    app, expose, _ = SERVERS[kind]
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / ".jupyter-config"),
-               JUPYTER_RUNTIME_DIR=str(folder / ".jupyter-runtime"))
+               JUPYTER_RUNTIME_DIR=str(folder / ".jupyter-runtime"), **(env or {}))
     command = [sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
                f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
                "--ServerApp.disable_check_xsrf=False"]
-    command.append("--LabApp.expose_app_in_browser=True")
+    command.append(expose)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
     log_path = folder / f"{app}.log"
@@ -61,7 +81,7 @@ def start_lab(folder: Path, start_timeout: float = 120):
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"{app} did not start within {start_timeout} s") from None
                     time.sleep(0.5)
-            yield {"url": url, "token": token, "folder": folder, "server": server}
+            yield {"url": url, "token": token, "folder": folder, "server": server, "kind": kind}
         finally:
             server.terminate()
             try:
@@ -92,9 +112,10 @@ KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.
 
 def open_and_run(browser, lab: dict, notebook: str, marker: str, timeout_ms: int = 600_000,
                  viewport=(1500, 1000)):
-    """Open ``notebook`` in JupyterLab, run every cell; return (page, seconds until ``marker``)."""
+    """Open ``notebook`` in the server's front end, run every cell; return (page, seconds until ``marker``)."""
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
-    page.goto(f"{lab['url']}/lab/tree/{notebook}?token={lab['token']}")
+    path = SERVERS[lab.get("kind", "lab")][2]
+    page.goto(f"{lab['url']}/{path}/{notebook}?token={lab['token']}")
     page.wait_for_function("() => window.jupyterapp && window.jupyterapp.serviceManager",
                            timeout=180_000)
     # Visible: JupyterLab restores tabs of notebooks opened before, hidden behind this one.
