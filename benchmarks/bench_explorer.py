@@ -183,19 +183,20 @@ _MEMORY = textwrap.dedent("""
     def rss_mb():
         with open("/proc/self/status") as f:
             return next(int(l.split()[1]) for l in f if l.startswith("VmRSS")) / 1024
-    engine, n = sys.argv[1], int(sys.argv[2])
+    engine, n, dims = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     start = rss_mb()
     rng = np.random.default_rng(0)
-    centres = rng.normal(scale=4, size=(20, 64)).astype(np.float32)
+    centres = rng.normal(scale=4, size=(20, dims)).astype(np.float32)
     group = rng.integers(0, 20, n)
-    X = centres[group] + rng.normal(size=(n, 64)).astype(np.float32)
+    X = centres[group] + rng.normal(size=(n, dims)).astype(np.float32)
     labels = [f"group {g}" for g in group]
     items = [f"item {i}" for i in range(n)]
     import embedkit, jscatter, pandas as pd, ipywidgets, sklearn.decomposition
     before = rss_mb()
     t0 = time.perf_counter()
-    if engine == "explorer":
-        view = embedkit.Explorer(X, items, labels=labels, method="pca", k=8)
+    if engine.startswith("explorer"):
+        view = embedkit.Explorer(X, items, labels=labels, method="pca", k=8,
+                                 copy=engine != "explorer-copy=False")
     else:
         from sklearn.decomposition import PCA
         sample = np.random.default_rng(0).choice(n, min(n, 100_000), replace=False)
@@ -209,15 +210,15 @@ _MEMORY = textwrap.dedent("""
 """)
 
 
-def bench_memory(n: int) -> None:
-    print(f"\n== 4. kernel side of a {n:,} x 64 map: build time and memory (fresh processes) ==")
+def bench_memory(n: int, dims: int = 64) -> None:
+    print(f"\n== 4. kernel side of a {n:,} x {dims} map: build time and memory (fresh processes) ==")
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, EMBEDKIT_CACHE=str(Path(folder) / "cache"))
-        for engine in ("jscatter", "explorer"):
-            out = subprocess.run([sys.executable, "-c", _MEMORY, engine, str(n)], env=env,
+        for engine in ("jscatter", "explorer", "explorer-copy=False"):
+            out = subprocess.run([sys.executable, "-c", _MEMORY, engine, str(n), str(dims)], env=env,
                                  capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"{engine:>9}: built in {r['seconds']:.1f} s; RSS {r['after']:.0f} MB; the map "
+            print(f"{engine:>19}: built in {r['seconds']:.1f} s; RSS {r['after']:.0f} MB; the map "
                   f"added {(r['after'] - r['before']) / r['data']:.2f}x the data ({r['data']:.0f} MB)"
                   f", total {(r['after'] - r['start']) / r['data']:.2f}x (data, items and labels "
                   "lists included)")
@@ -254,6 +255,9 @@ def main() -> None:
     parser.add_argument("--graph-n", type=int, default=5_000, help="points for the reuse benchmark")
     parser.add_argument("--fresh", type=int, nargs="*", default=[2_000, 10_000])
     parser.add_argument("--memory-n", type=int, default=1_000_000, help="points for --parts memory")
+    parser.add_argument("--memory-dims", type=int, nargs="+", default=[64, 384],
+                        help="vector widths for --parts memory (the map's per-point cost is "
+                             "fixed, so its share of the total falls as vectors widen)")
     parser.add_argument("--parts", nargs="*", default=["click", "graph", "fresh"],
                         choices=["click", "graph", "fresh", "memory", "density"])
     args = parser.parse_args()
@@ -266,7 +270,8 @@ def main() -> None:
     if "fresh" in args.parts:
         bench_fresh_kernel(args.fresh)
     if "memory" in args.parts:
-        bench_memory(args.memory_n)
+        for dims in args.memory_dims:
+            bench_memory(args.memory_n, dims)
     if "density" in args.parts:
         bench_density()
 
