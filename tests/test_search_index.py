@@ -139,6 +139,7 @@ def test_exact_search_is_the_same_across_score_blocks(glosses, monkeypatch):
     index = ExactIndex(X)
     whole_scores, whole_ids = index.search(Q, k=10)
     monkeypatch.setattr(exact_module, "_BLOCK_BYTES", 7 * 4 * len(X))  # blocks of 7 queries
+    monkeypatch.setattr(exact_module, "_MIN_BLOCK", 1)
     block_scores, block_ids = index.search(Q, k=10)
     assert block_ids.tolist() == whole_ids.tolist()
     np.testing.assert_array_equal(block_scores, whole_scores)

@@ -23,10 +23,12 @@ from embedkit.search.base import SearchIndex, check_vectors, unit_rows
 
 __all__ = ["ExactIndex"]
 
-# Queries scored per block: bounds the (block x n) float32 score matrix to 16 MB, and so the
-# block's argpartition result (int64, twice that) too: ~50 MB of transients per search at any
-# batch size, while a block of ~40 queries at 100k items is still one efficient BLAS call.
+# Queries scored per block: the (block x n) float32 score matrix is kept to 16 MB (its int64
+# argpartition result is twice that), ~50 MB of transients per search at any batch size; ~40
+# queries a block at 100k items. At least 16 queries share each read of the matrix, so at
+# millions of items a batch still reads the matrix once per 16 queries, not once per query.
 _BLOCK_BYTES = 16 * 2**20
+_MIN_BLOCK = 16
 
 
 class ExactIndex(SearchIndex):
@@ -49,7 +51,7 @@ class ExactIndex(SearchIndex):
         return self.vectors_.nbytes
 
     def _search(self, unit_queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        block = max(1, _BLOCK_BYTES // (4 * self._n))
+        block = max(_MIN_BLOCK, _BLOCK_BYTES // (4 * self._n))
         all_scores, all_ids = [], []
         for start in range(0, len(unit_queries), block):
             chunk = unit_queries[start:start + block]
