@@ -129,3 +129,48 @@ def test_faiss_settings_are_checked():
     with pytest.raises(InputError, match="nprobe"):
         ivf.nprobe = 0
     assert FaissIndex(X, kind="flat").nprobe is None
+
+
+def test_exact_search_is_the_same_across_score_blocks(glosses, monkeypatch):
+    """Many queries are scored in blocks (to bound memory): the answer must not depend on them."""
+    import embedkit.search.exact as exact_module
+
+    X, Q = glosses
+    index = ExactIndex(X)
+    whole_scores, whole_ids = index.search(Q, k=10)
+    monkeypatch.setattr(exact_module, "_BLOCK_BYTES", 7 * 4 * len(X))  # blocks of 7 queries
+    monkeypatch.setattr(exact_module, "_MIN_BLOCK", 1)
+    block_scores, block_ids = index.search(Q, k=10)
+    assert block_ids.tolist() == whole_ids.tolist()
+    np.testing.assert_array_equal(block_scores, whole_scores)
+    assert (block_scores[:, 0] > 0).all(), "scores come back positive (not the negated ones)"
+
+
+def test_exact_ties_go_to_the_lower_id():
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [2.0, 0.0], [1.0, 0.0], [0.0, 3.0]])
+    scores, ids = ExactIndex(X).search(np.array([[1.0, 0.0], [0.0, 1.0]]), k=3)
+    assert ids[:, :3].tolist()[0] == [1, 2, 3] and ids[1, :2].tolist() == [0, 4]
+    np.testing.assert_allclose(scores[0], [1.0, 1.0, 1.0], atol=1e-6)
+
+
+def test_unit_rows_copies_once_and_leaves_the_input_alone():
+    from embedkit.search.base import unit_rows
+
+    X = np.random.default_rng(0).normal(size=(50, 8)).astype(np.float32) * 5
+    before = X.copy()
+    unit = unit_rows(X)
+    assert unit.dtype == np.float32 and unit.flags["C_CONTIGUOUS"] and not np.shares_memory(unit, X)
+    np.testing.assert_array_equal(X, before)
+    np.testing.assert_allclose(unit, before / np.linalg.norm(before, axis=1, keepdims=True), rtol=1e-6)
+    np.testing.assert_allclose(unit_rows(X.astype(np.float64)), unit, rtol=1e-6)
+    np.testing.assert_allclose(unit_rows(X[:, ::2]), unit_rows(np.ascontiguousarray(X[:, ::2])), rtol=1e-6)
+    with pytest.raises(InputError, match="all-zero"):
+        unit_rows(np.zeros((2, 3), dtype=np.float32))
+
+
+@pytest.mark.parametrize("kind", ["flat", "hnsw", "sq8"])
+def test_faiss_nbytes_is_the_size_of_the_serialised_index(glosses, kind):
+    import faiss
+
+    index = FaissIndex(glosses[0][:2000], kind=kind)
+    assert index.nbytes == faiss.serialize_index(index.index_).nbytes

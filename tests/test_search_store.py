@@ -119,3 +119,16 @@ def test_a_read_only_folder_is_refused(tmp_path, clustered):
             VectorStore.create(folder / "db", X)
     finally:
         folder.chmod(0o700)
+
+
+def test_a_table_larger_than_one_write_batch_keeps_every_row_in_order(tmp_path):
+    """create() and add() stream the rows to LanceDB in batches of 8,192: none lost or reordered."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(20_000, 8)).astype(np.float32)
+    meta = pd.DataFrame({"n": np.arange(20_000)})
+    store = VectorStore.create(tmp_path / "db", X[:17_000], meta[:17_000])
+    store.add(X[17_000:], meta[17_000:])
+    table = store.to_pandas()
+    assert len(store) == 20_000 and table["id"].tolist() == list(range(20_000))
+    assert table["n"].tolist() == list(range(20_000))
+    np.testing.assert_allclose(store.vectors(), X / np.linalg.norm(X, axis=1, keepdims=True), atol=1e-6)

