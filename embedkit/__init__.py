@@ -29,6 +29,8 @@ The public API, by idea (one module each):
   :class:`LanguageModelGenerator` (a real LM, offline), :class:`ExtractiveGenerator`, :class:`HubGenerator`,
   :func:`definition_questions`, :func:`evaluate_rag`, :func:`summarize_evaluation`,
   :func:`mean_reciprocal_rank`, :func:`retrieval_ranks`, :func:`answer_is_correct`, :func:`is_grounded`, :func:`rag_trace`
+- memory (``memory``): :func:`configure_malloc`, :func:`release_freed_memory` (glibc keeps
+  freed memory in the process; these give it back)
 - exercises (``exercises``): :class:`ExerciseError` and the checks the notebooks' exercises use
 - errors: :class:`EmbedkitError` and its subclasses
 
@@ -73,6 +75,7 @@ from embedkit.exercises import ExerciseError
 from embedkit.examples import example_info, list_examples, load_example, verify_example
 from embedkit.faithfulness import neighborhood_preservation
 from embedkit.kitclip import KitClipEmbedder
+from embedkit.memory import configure_malloc, release_freed_memory
 from embedkit.models import ModelSpec, get_embedder, list_models, model_info, register_model
 from embedkit.neighbors import NeighborIndex, nearest_neighbors
 from embedkit.projection import project
@@ -171,6 +174,7 @@ __all__ = [
     "cold_start_split",
     "clustering_table",
     "compare",
+    "configure_malloc",
     "embed_parallel",
     "environment_report",
     "evaluate_recommenders",
@@ -201,6 +205,7 @@ __all__ = [
     "project",
     "rag_trace",
     "recall_at_k",
+    "release_freed_memory",
     "register_model",
     "score_clustering",
     "stratified_split",

@@ -42,11 +42,11 @@ from embedkit.explorer._controls import ExplorerControls
 from embedkit.explorer._density import check_density_option, wants_contours
 from embedkit.explorer._items import ItemTable
 from embedkit.explorer._mapfigure import CHOSEN_COLOUR, QUERY_COLOUR
-from embedkit.explorer._mapstate import (DEFAULT_PARAMS, MapState, projection_settings,
-                                         release_freed_memory)
+from embedkit.explorer._mapstate import DEFAULT_PARAMS, MapState, projection_settings
 from embedkit.explorer._mapview import MapView
 from embedkit.explorer._panel import panel_data, preview_data, static_panel_html
 from embedkit.explorer._previews import ITEM_KINDS, guess_kind
+from embedkit.memory import release_freed_memory
 from embedkit.projection import PROJECTION_METHODS
 from embedkit.validation import check_embeddings, check_k
 

@@ -37,7 +37,7 @@ from embedkit.projection import PROJECTION_METHODS, cached_projection, project
 from embedkit.validation import check_k
 
 __all__ = ["DEFAULT_PARAMS", "FAITHFULNESS_SAMPLE", "GRAPH_MAX_POINTS", "MapState",
-           "SAMPLED_FIT_POINTS", "projection_settings", "release_freed_memory"]
+           "SAMPLED_FIT_POINTS", "projection_settings"]
 
 #: Above this many points the exact all-pairs k-NN graph is too slow to build
 #: on a laptop: clicks query directly, UMAP searches itself, faithfulness samples.
@@ -80,26 +80,6 @@ def _one_thread(method: str) -> contextlib.AbstractContextManager:
 
     api = {"pca": "blas", "tsne": "openmp"}.get(method)
     return threadpool_limits(1, user_api=api) if api else contextlib.nullcontext()
-
-
-def release_freed_memory() -> None:
-    """Give the heap memory freed by a map's build back to the system (glibc only).
-
-    Building a large map frees many medium-sized temporaries (PCA blocks,
-    colour codes, the widget's serialised points); glibc keeps such freed
-    memory in the process: measured at 1,000,000 points, ~116 MB of kernel
-    RSS that ``malloc_trim`` returns at once. Elsewhere (macOS, musl) this
-    does nothing.
-    """
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass  # not glibc
 
 
 class _NotCached(Exception):

@@ -26,7 +26,7 @@ from embedkit.search.base import SearchIndex
 from embedkit.search.exact import ExactIndex
 from embedkit.search.faiss_index import FAISS_KINDS, FaissIndex
 from embedkit.search.measure import compare_timings, query_latency, neighbor_recall
-from embedkit.search.memory import configure_malloc
+from embedkit.memory import configure_malloc  # notebook 09 sets it up with the search tools
 from embedkit.search.parallel import embed_parallel, local_cluster, partition_bounds
 from embedkit.search.vector_store import VectorStore, VectorStoreError
 
