@@ -231,6 +231,7 @@ class Embedder(TransformerMixin, BaseEstimator):
         with _LOAD_LOCK:
             if key not in _SHARED_MODELS:
                 _SHARED_MODELS[key] = self._load_model()
+                _return_freed_memory()  # loading (or training) leaves scratch memory behind
         return _SHARED_MODELS[key]
 
     @property
@@ -341,6 +342,7 @@ class Embedder(TransformerMixin, BaseEstimator):
                 bar.close()
         result = np.empty((len(items), parts[0].shape[1]), dtype=np.float32)
         result[order] = np.vstack(parts)
+        _return_freed_memory()  # the batches' activations are freed: give the pages back
         return result
 
     def _embed_chunk(self, chunk: list, rows: np.ndarray, bar: Any) -> np.ndarray:
