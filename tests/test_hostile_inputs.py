@@ -357,6 +357,8 @@ CASES: list[Case] = [
     Case("TfidfSvdEmbedder: a single string", lambda: ek.TfidfSvdEmbedder(n_components=2).fit("a cat sat")),
     Case("TfidfSvdEmbedder: a None item", lambda: ek.TfidfSvdEmbedder(n_components=2).fit(TEXTS + [None])),
     Case("TfidfSvdEmbedder: transform before fit", lambda: ek.TfidfSvdEmbedder().transform(TEXTS)),
+    Case("release_models: twice in a row (the second finds nothing to free)",
+         lambda: (ek.release_models(), ek.release_models())[1], lambda n: n == 0),
     Case("TfidfSvdEmbedder: handle_unknown='ignore'", lambda: ek.TfidfSvdEmbedder(n_components=2, handle_unknown="ignore").fit(TEXTS),
          match="handle_unknown"),
     Case("TfidfSvdEmbedder: only unknown words, handle_unknown='zeros'",
