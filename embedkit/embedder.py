@@ -16,7 +16,7 @@ says how to load its model and embed one batch:
   a dead kernel) resumes from the last finished chunk instead of from zero;
 - every item is checked before any batch runs, so bad input fails fast with
   the index of the bad item, and no finished work is lost to it;
-- vectors embedded in this kernel are remembered per item (a few MB at most),
+- vectors embedded in this kernel are remembered per item (at most 64 MB),
   so a transform over a subset of them, such as a ``Pipeline`` fitted on the
   training rows after the whole set was embedded, reuses them instead of
   running the model again; :func:`release_models` frees the models and these
