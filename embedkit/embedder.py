@@ -297,7 +297,7 @@ class Embedder(TransformerMixin, BaseEstimator):
         item_keys = [content_hash("embedding-item", f) for f in fingerprints] if self.cache else []
 
         def compute() -> np.ndarray:
-            known = _recall(model_key, item_keys) if items else None
+            known = _recall(model_key, item_keys) if item_keys else None   # cache=False: never
             if known is not None:
                 return known
             return self._embed_all(items, fingerprints, identity, chunk_keys)

@@ -221,11 +221,14 @@ def test_remembered_vectors_are_not_changed_by_the_caller(isolated_cache):
     assert CharCounts().transform(items[1:2]).tolist() == [[0, 2, 0]]
 
 
-def test_without_the_cache_nothing_is_remembered():
+def test_without_the_cache_nothing_is_remembered_or_recalled(isolated_cache):
     items = ["ab", "bc", "ca"]
     CharCounts(cache=False).transform(items)
     CharCounts(cache=False).transform(items[:2])
     assert CharCounts.batches == [3, 2]
+    CharCounts().transform(items)   # remembered, then asked for again without the cache
+    assert CharCounts(cache=False).transform(items[:2]).tolist() == [[1, 1, 0], [0, 1, 1]]
+    assert CharCounts.batches == [3, 2, 3, 2]
 
 
 def test_release_models_frees_shared_models_and_remembered_vectors(isolated_cache):
