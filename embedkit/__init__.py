@@ -8,7 +8,8 @@ The public API, by idea (one module each):
   :class:`WordVectors`, :class:`AverageWordEmbedder`, :class:`TfidfSvdEmbedder`),
   images (:class:`CNNEmbedder`, :class:`OpenClipEmbedder`, :class:`KitClipEmbedder`),
   audio (:class:`MFCCEmbedder`, :class:`LogMelEmbedder`,
-  :class:`TimeNormalizedMFCCEmbedder`, :class:`SpeakerEmbedder`)
+  :class:`TimeNormalizedMFCCEmbedder`, :class:`SpeakerEmbedder`); :func:`release_models` frees
+  the models they share in this kernel
 - training word vectors: :func:`train_word2vec`, :func:`train_fasttext`, :func:`train_skipgram`
 - maps (``explorer``): :func:`project` (UMAP, PCA, t-SNE) and the :class:`Explorer` widget,
   :func:`compare`, :func:`export_html`, :func:`neighborhood_preservation`
@@ -53,7 +54,7 @@ from embedkit.clustering import (
 )
 from embedkit.cnn import CNNEmbedder
 from embedkit.explorer import Comparison, Explorer, compare, export_html
-from embedkit.embedder import Embedder
+from embedkit.embedder import Embedder, release_models
 from embedkit.environment import environment_report
 from embedkit.errors import (
     CacheUnavailableError,
@@ -207,6 +208,7 @@ __all__ = [
     "recall_at_k",
     "release_freed_memory",
     "register_model",
+    "release_models",
     "score_clustering",
     "stratified_split",
     "sweep_k",

@@ -15,7 +15,12 @@ says how to load its model and embed one batch:
   batches are stored as a chunk of their own, so an interrupted run (Ctrl-C,
   a dead kernel) resumes from the last finished chunk instead of from zero;
 - every item is checked before any batch runs, so bad input fails fast with
-  the index of the bad item, and no finished work is lost to it.
+  the index of the bad item, and no finished work is lost to it;
+- vectors embedded in this kernel are remembered per item (at most 64 MB),
+  so a transform over a subset of them, such as a ``Pipeline`` fitted on the
+  training rows after the whole set was embedded, reuses them instead of
+  running the model again; :func:`release_models` frees the models and these
+  vectors when a lesson moves on to another modality.
 
 >>> import numpy as np
 >>> from embedkit.embedder import Embedder
@@ -32,9 +37,12 @@ says how to load its model and embed one batch:
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import sys
 import threading
+from collections import OrderedDict
 from typing import Any, ClassVar
 
 import numpy as np
@@ -44,7 +52,7 @@ from embedkit.cache import cached_array, content_hash, discard_entry
 from embedkit.errors import InputError
 from embedkit.validation import check_int, check_items
 
-__all__ = ["Embedder", "notice"]
+__all__ = ["Embedder", "notice", "release_models"]
 
 _LOG = logging.getLogger("embedkit")
 
@@ -84,6 +92,82 @@ _SHARED_SOURCES: dict[tuple, str] = {}
 # Re-entrant: a model may load another model inside its own _load_model (e.g. a CLIP
 # model built on frozen towers).
 _LOAD_LOCK = threading.RLock()
+#: Recent results, whole-input key -> (model key, row of each item's content hash, vectors):
+#: the per-item memory that lets a transform over a subset of them skip the model.
+_RECENT: OrderedDict[str, tuple[str, dict[str, int], np.ndarray]] = OrderedDict()
+#: At most this many bytes of vectors are remembered (oldest results go first).
+RECENT_MAX_BYTES = 64 * 2**20
+
+
+def release_models() -> int:
+    """Free every model embedkit holds in this kernel; returns how many were freed.
+
+    Embedders share loaded models (one MiniLM for all equal embedders) and keep
+    them for the life of the kernel. Call this when a lesson is done with one
+    modality, before the next model loads: the models, the vectors remembered
+    in memory and their scratch memory are released (on Linux the freed memory
+    goes back to the operating system, so the kernel's RSS falls). Nothing on
+    disk changes: a model loads again on its next use, results come from the
+    disk cache.
+
+    >>> from embedkit import release_models
+    >>> release_models() >= 0
+    True
+    """
+    with _LOAD_LOCK:
+        count = len(_SHARED_MODELS)
+        _SHARED_MODELS.clear()
+        _RECENT.clear()
+        kitclip = sys.modules.get("embedkit.kitclip")
+        if kitclip is not None:  # the frozen-tower features the kit's CLIP trains on
+            kitclip._FROZEN.clear()
+    gc.collect()
+    _return_freed_memory()
+    return count
+
+
+def _return_freed_memory() -> None:
+    """Ask glibc to hand freed heap pages back to the OS (a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
+        pass
+
+
+def _remember(model_key: str, item_keys: list[str], vectors: np.ndarray) -> None:
+    if vectors.nbytes > RECENT_MAX_BYTES // 4 or vectors.dtype == object:
+        return
+    with _LOAD_LOCK:
+        stored = vectors.copy()
+        stored.flags.writeable = False
+        _RECENT[content_hash(model_key, item_keys)] = (model_key, {k: i for i, k in enumerate(item_keys)}, stored)
+        while sum(entry[2].nbytes for entry in _RECENT.values()) > RECENT_MAX_BYTES:
+            _RECENT.popitem(last=False)
+
+
+def _recall(model_key: str, item_keys: list[str]) -> np.ndarray | None:
+    """The vectors of these items if every one was embedded recently by this model, else None.
+
+    Only a new combination of known items is served from memory; the very same input again
+    goes to the disk cache (or the model), which stays the one record of a repeated result.
+    """
+    whole = content_hash(model_key, item_keys)
+    with _LOAD_LOCK:
+        found: list[np.ndarray | None] = [None] * len(item_keys)
+        missing = set(range(len(item_keys)))
+        for entry_key, (entry_model, rows, vectors) in reversed(list(_RECENT.items())):
+            if entry_model != model_key or entry_key == whole:
+                continue
+            for i in list(missing):
+                row = rows.get(item_keys[i])
+                if row is not None:
+                    found[i] = vectors[row]
+                    missing.discard(i)
+            if not missing:
+                return np.array(found, dtype=np.float32)  # a fresh array: the caller may change it
+    return None
 
 
 class Embedder(TransformerMixin, BaseEstimator):
@@ -147,6 +231,7 @@ class Embedder(TransformerMixin, BaseEstimator):
         with _LOAD_LOCK:
             if key not in _SHARED_MODELS:
                 _SHARED_MODELS[key] = self._load_model()
+                _return_freed_memory()  # loading (or training) leaves scratch memory behind
         return _SHARED_MODELS[key]
 
     @property
@@ -208,12 +293,21 @@ class Embedder(TransformerMixin, BaseEstimator):
         identity = self._model_identity()
         key = content_hash("embedding", identity, fingerprints)
         chunk_keys: list[str] = []
-        vectors = cached_array(
-            key, lambda: self._embed_all(items, fingerprints, identity, chunk_keys), enabled=self.cache,
-            description=f"{type(self).__name__} x {len(items)} items",
-        )
+        model_key = content_hash("embedding-model", identity)
+        item_keys = [content_hash("embedding-item", f) for f in fingerprints] if self.cache else []
+
+        def compute() -> np.ndarray:
+            known = _recall(model_key, item_keys) if item_keys else None   # cache=False: never
+            if known is not None:
+                return known
+            return self._embed_all(items, fingerprints, identity, chunk_keys)
+
+        vectors = cached_array(key, compute, enabled=self.cache,
+                               description=f"{type(self).__name__} x {len(items)} items")
         for chunk_key in chunk_keys:  # the whole entry now holds them
             discard_entry(chunk_key)
+        if self.cache:
+            _remember(model_key, item_keys, vectors)
         self.n_features_out_ = vectors.shape[1]
         return vectors
 
@@ -248,6 +342,7 @@ class Embedder(TransformerMixin, BaseEstimator):
                 bar.close()
         result = np.empty((len(items), parts[0].shape[1]), dtype=np.float32)
         result[order] = np.vstack(parts)
+        _return_freed_memory()  # the batches' activations are freed: give the pages back
         return result
 
     def _embed_chunk(self, chunk: list, rows: np.ndarray, bar: Any) -> np.ndarray:

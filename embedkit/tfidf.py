@@ -61,6 +61,12 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         Ignore words found in fewer texts than this.
     random_state : int
         Seeds the randomised SVD solver.
+    handle_unknown : {"error", "zeros"}
+        What ``transform`` does with a text that shares no word with the fitted
+        vocabulary (scikit-learn's ``OneHotEncoder`` naming): ``"error"`` raises
+        an :class:`~embedkit.errors.InputError` naming the text; ``"zeros"``
+        gives it an all-zero vector, as ``TfidfVectorizer`` + ``TruncatedSVD``
+        would, so a ``Pipeline`` can score held-out texts with unseen words.
 
     >>> embedder = TfidfSvdEmbedder(n_components=2).fit(["red apple", "green apple", "red car"])
     >>> embedder.transform(["apple"]).shape
@@ -68,12 +74,13 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_components: int = 100, stop_words: str | None = "english", sublinear_tf: bool = True,
-                 min_df: int = 1, random_state: int = 0):
+                 min_df: int = 1, random_state: int = 0, handle_unknown: str = "error"):
         self.n_components = n_components
         self.stop_words = stop_words
         self.sublinear_tf = sublinear_tf
         self.min_df = min_df
         self.random_state = random_state
+        self.handle_unknown = handle_unknown
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -89,6 +96,7 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         from sklearn.preprocessing import Normalizer
 
         texts = _check_texts(X)
+        self._check_handle_unknown()
         check_int(self.n_components, "n_components")
         check_int(self.min_df, "min_df")
         if len(texts) < 2:
@@ -129,24 +137,33 @@ class TfidfSvdEmbedder(TransformerMixin, BaseEstimator):
         texts = _check_texts(X)
         return self.fit(texts, y).transform(texts)
 
+    def _check_handle_unknown(self) -> None:
+        if not isinstance(self.handle_unknown, str) or self.handle_unknown not in ("error", "zeros"):
+            raise InputError(f"handle_unknown must be 'error' or 'zeros', got {self.handle_unknown!r}.")
+
     def transform(self, X: Any) -> np.ndarray:
-        """Embed texts; a text sharing no word with the fitted vocabulary is an error.
+        """Embed texts; a text sharing no word with the fitted vocabulary follows ``handle_unknown``.
 
         >>> embedder = TfidfSvdEmbedder(n_components=1).fit(["red apple", "green apple"])
         >>> embedder.transform(["purple"])
         Traceback (most recent call last):
         ...
-        embedkit.errors.InputError: Item 0 ('purple') shares no word with the vocabulary the embedder was fitted on, so its vector would be all zeros. Refit on texts that include its words, or drop it.
+        embedkit.errors.InputError: Item 0 ('purple') shares no word with the vocabulary the embedder was fitted on, so its vector would be all zeros. Refit on texts that include its words, drop it, or pass handle_unknown="zeros" to give it a zero vector.
+        >>> embedder.set_params(handle_unknown="zeros").transform(["purple", "red"]).round(3).tolist()
+        [[0.0], [1.0]]
         """
         check_is_fitted(self, "pipeline_", msg="This TfidfSvdEmbedder is not fitted yet: call fit(texts) first.")
+        self._check_handle_unknown()
         texts = _check_texts(X)
         counts = self.pipeline_[0].transform(texts)
         empty = np.flatnonzero(counts.getnnz(axis=1) == 0)
-        if len(empty):
+        if len(empty) and self.handle_unknown == "error":
             raise InputError(
                 f"Item {empty[0]} ({texts[empty[0]]!r:.60}) shares no word with the vocabulary the embedder was "
-                "fitted on, so its vector would be all zeros. Refit on texts that include its words, or drop it."
+                "fitted on, so its vector would be all zeros. Refit on texts that include its words, drop it, "
+                'or pass handle_unknown="zeros" to give it a zero vector.'
             )
+        # An all-zero row stays all zero through the SVD and the normaliser: no NaN.
         return self.pipeline_[1:].transform(counts).astype(np.float32)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:

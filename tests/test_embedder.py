@@ -4,8 +4,8 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from embedkit import Embedder, InputError
-from embedkit.embedder import _SHARED_MODELS
+from embedkit import Embedder, InputError, release_models
+from embedkit.embedder import _RECENT, _SHARED_MODELS
 
 
 class CharCounts(Embedder):
@@ -39,6 +39,7 @@ def fresh():
     CharCounts.batches.clear()
     for key in [k for k in _SHARED_MODELS if "CharCounts" in str(k)]:
         del _SHARED_MODELS[key]
+    _RECENT.clear()
 
 
 def test_model_loads_lazily_once_and_is_shared_by_clones():
@@ -194,3 +195,52 @@ def test_the_model_notice_is_plain_output_not_an_error(capsys):
         logger.handlers[:] = saved
     out, err = capsys.readouterr()
     assert "CharCounts model loaded from a test stand-in" in out and err == ""
+
+
+def test_a_subset_of_items_already_embedded_is_not_embedded_again(isolated_cache):
+    items = [f"text {i} " + "abc"[i % 3] * i for i in range(10)]
+    whole = CharCounts(batch_size=2).transform(items)
+    assert CharCounts.batches == [2] * 5
+    train, test = [items[i] for i in (7, 1, 4, 8, 2)], [items[i] for i in (0, 9)]
+    np.testing.assert_array_equal(CharCounts(batch_size=2).transform(train), whole[[7, 1, 4, 8, 2]])
+    np.testing.assert_array_equal(CharCounts(batch_size=2).transform(test), whole[[0, 9]])
+    assert CharCounts.batches == [2] * 5, "a Pipeline fitting on a subset reuses the vectors"
+    CharCounts(batch_size=2).transform(test + ["a new text"])
+    assert CharCounts.batches == [2] * 5 + [2, 1], "an unseen item means a real embedding run"
+    CharCounts(letters="ab", batch_size=2).transform(train)
+    assert CharCounts.batches[-3:] == [2, 2, 1], "another model setting never reuses these vectors"
+
+
+def test_remembered_vectors_are_not_changed_by_the_caller(isolated_cache):
+    items = ["aa", "bb", "cc"]
+    whole = CharCounts().transform(items)
+    whole[:] = -1  # the learner scales the array in place
+    assert CharCounts().transform(items[:2]).tolist() == [[2, 0, 0], [0, 2, 0]]
+    again = CharCounts().transform(items[1:])
+    again[:] = 7
+    assert CharCounts().transform(items[1:2]).tolist() == [[0, 2, 0]]
+
+
+def test_without_the_cache_nothing_is_remembered_or_recalled(isolated_cache):
+    items = ["ab", "bc", "ca"]
+    CharCounts(cache=False).transform(items)
+    CharCounts(cache=False).transform(items[:2])
+    assert CharCounts.batches == [3, 2]
+    CharCounts().transform(items)   # remembered, then asked for again without the cache
+    assert CharCounts(cache=False).transform(items[:2]).tolist() == [[1, 1, 0], [0, 1, 1]]
+    assert CharCounts.batches == [3, 2, 3, 2]
+
+
+def test_release_models_frees_shared_models_and_remembered_vectors(isolated_cache):
+    items = ["abc", "cab", "bca", "aaa"]
+    CharCounts().transform(items)
+    assert CharCounts.loads == ["abc"]
+    assert release_models() >= 1
+    assert not any("CharCounts" in str(key) for key in _SHARED_MODELS)
+    CharCounts().transform(items[:2])
+    assert CharCounts.loads == ["abc", "abc"], "the model loads again on its next use"
+    assert CharCounts.batches == [4, 2], "the remembered vectors went too (the disk cache stays)"
+    CharCounts.batches.clear()
+    CharCounts().transform(items)
+    assert CharCounts.batches == [], "results on disk survive a release"
+    assert release_models() >= 1 and release_models() == 0

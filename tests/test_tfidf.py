@@ -50,8 +50,37 @@ def test_bad_texts_are_rejected(bad, message):
 
 
 def test_text_with_only_unknown_words_is_an_error_not_a_zero_vector():
-    with pytest.raises(InputError, match="Item 1 .*shares no word"):
+    with pytest.raises(InputError, match="Item 1 .*shares no word.*handle_unknown=.zeros."):
         TfidfSvdEmbedder(n_components=2).fit(TEXTS).transform(["cat", "zebra giraffe"])
+
+
+def test_handle_unknown_zeros_gives_unknown_texts_a_zero_vector_and_leaves_others_alone():
+    fitted = TfidfSvdEmbedder(n_components=4).fit(TEXTS)
+    known = fitted.transform(["cat", "dogs bark"])
+    mixed = fitted.set_params(handle_unknown="zeros").transform(["cat", "zebra giraffe", "dogs bark"])
+    assert mixed.dtype == np.float32 and np.isfinite(mixed).all()
+    assert mixed[1].tolist() == [0.0] * 4, "no known word: the zero vector, not NaN"
+    np.testing.assert_allclose(mixed[[0, 2]], known, atol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(mixed[[0, 2]], axis=1), 1, atol=1e-5)
+
+
+def test_handle_unknown_zeros_lets_a_pipeline_score_held_out_texts_with_unseen_words():
+    model = make_pipeline(TfidfSvdEmbedder(n_components=4, handle_unknown="zeros"), LogisticRegression())
+    model.fit(TEXTS, LABELS)
+    predicted = model.predict(["zebra giraffe", "the puppy barks"])
+    assert len(predicted) == 2 and predicted[1] == "dog"
+    strict = make_pipeline(TfidfSvdEmbedder(n_components=4), LogisticRegression()).fit(TEXTS, LABELS)
+    with pytest.raises(InputError, match="Item 0"):
+        strict.predict(["zebra giraffe", "the puppy barks"])
+
+
+@pytest.mark.parametrize("bad", ["ignore", "Zeros", None, 0])
+def test_bad_handle_unknown_is_named(bad):
+    with pytest.raises(InputError, match="handle_unknown must be 'error' or 'zeros'"):
+        TfidfSvdEmbedder(n_components=2, handle_unknown=bad).fit(TEXTS)
+    fitted = TfidfSvdEmbedder(n_components=2).fit(TEXTS)
+    with pytest.raises(InputError, match="handle_unknown"):
+        fitted.set_params(handle_unknown=bad).transform(["cat"])
 
 
 def test_only_stop_words_is_an_error():
