@@ -37,7 +37,6 @@ says how to load its model and embed one batch:
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import sys
@@ -50,6 +49,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from embedkit.cache import cached_array, content_hash, discard_entry
 from embedkit.errors import InputError
+from embedkit.memory import release_freed_memory
 from embedkit.validation import check_int, check_items
 
 __all__ = ["Embedder", "notice", "release_models"]
@@ -122,18 +122,8 @@ def release_models() -> int:
         if kitclip is not None:  # the frozen-tower features the kit's CLIP trains on
             kitclip._FROZEN.clear()
     gc.collect()
-    _return_freed_memory()
+    release_freed_memory()
     return count
-
-
-def _return_freed_memory() -> None:
-    """Ask glibc to hand freed heap pages back to the OS (a no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
-        pass
 
 
 def _remember(model_key: str, item_keys: list[str], vectors: np.ndarray) -> None:
@@ -231,7 +221,7 @@ class Embedder(TransformerMixin, BaseEstimator):
         with _LOAD_LOCK:
             if key not in _SHARED_MODELS:
                 _SHARED_MODELS[key] = self._load_model()
-                _return_freed_memory()  # loading (or training) leaves scratch memory behind
+                release_freed_memory()  # loading (or training) leaves scratch memory behind
         return _SHARED_MODELS[key]
 
     @property
@@ -342,7 +332,7 @@ class Embedder(TransformerMixin, BaseEstimator):
                 bar.close()
         result = np.empty((len(items), parts[0].shape[1]), dtype=np.float32)
         result[order] = np.vstack(parts)
-        _return_freed_memory()  # the batches' activations are freed: give the pages back
+        release_freed_memory()  # the batches' activations are freed: give the pages back
         return result
 
     def _embed_chunk(self, chunk: list, rows: np.ndarray, bar: Any) -> np.ndarray:
