@@ -130,9 +130,13 @@ def _remember(model_key: str, item_keys: list[str], vectors: np.ndarray) -> None
     if vectors.nbytes > RECENT_MAX_BYTES // 4 or vectors.dtype == object:
         return
     with _LOAD_LOCK:
+        whole = content_hash(model_key, item_keys)
+        if whole in _RECENT:  # the same input again (from the disk cache): keep one copy
+            _RECENT.move_to_end(whole)
+            return
         stored = vectors.copy()
         stored.flags.writeable = False
-        _RECENT[content_hash(model_key, item_keys)] = (model_key, {k: i for i, k in enumerate(item_keys)}, stored)
+        _RECENT[whole] = (model_key, {k: i for i, k in enumerate(item_keys)}, stored)
         while sum(entry[2].nbytes for entry in _RECENT.values()) > RECENT_MAX_BYTES:
             _RECENT.popitem(last=False)
 
@@ -286,9 +290,13 @@ class Embedder(TransformerMixin, BaseEstimator):
         model_key = content_hash("embedding-model", identity)
         item_keys = [content_hash("embedding-item", f) for f in fingerprints] if self.cache else []
 
+        recalled = False
+
         def compute() -> np.ndarray:
+            nonlocal recalled
             known = _recall(model_key, item_keys) if item_keys else None   # cache=False: never
             if known is not None:
+                recalled = True
                 return known
             return self._embed_all(items, fingerprints, identity, chunk_keys)
 
@@ -296,7 +304,7 @@ class Embedder(TransformerMixin, BaseEstimator):
                                description=f"{type(self).__name__} x {len(items)} items")
         for chunk_key in chunk_keys:  # the whole entry now holds them
             discard_entry(chunk_key)
-        if self.cache:
+        if self.cache and not recalled:  # recalled rows are remembered already
             _remember(model_key, item_keys, vectors)
         self.n_features_out_ = vectors.shape[1]
         return vectors

@@ -244,3 +244,11 @@ def test_release_models_frees_shared_models_and_remembered_vectors(isolated_cach
     CharCounts().transform(items)
     assert CharCounts.batches == [], "results on disk survive a release"
     assert release_models() >= 1 and release_models() == 0
+
+
+def test_each_input_is_remembered_once(isolated_cache):
+    items = [f"text {i}" for i in range(6)]
+    for _ in range(3):  # the same input again comes from the disk cache: no second copy in memory
+        CharCounts().transform(items)
+    CharCounts().transform(items[:3])  # served from memory: nothing new to remember
+    assert len(_RECENT) == 1
