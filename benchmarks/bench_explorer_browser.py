@@ -39,7 +39,7 @@ import nbformat
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "browser"))
-from labharness import (CHROMIUM, FLAGS, canvas_box, open_and_run, pixel_of,  # noqa: E402
+from labharness import (canvas_box, launch_chromium, open_and_run, pixel_of,  # noqa: E402
                         scroll_map_into_view, shutdown_kernels, start_lab)
 
 DIMS, GROUPS = 64, 20
@@ -264,14 +264,11 @@ def main() -> None:
         args.shots.mkdir(parents=True, exist_ok=True)
     import signal
 
-    from playwright.sync_api import sync_playwright
-
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # still stop JupyterLab and kernels
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-explorer-browser-") as tmp, \
-            sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+            launch_chromium() as browser:
         for n in args.sizes:
             for engine in args.engines:
                 # A fresh JupyterLab per run: one server restores the tabs of earlier
@@ -282,7 +279,6 @@ def main() -> None:
                     row = run_one(browser, lab, n, engine, args.shots)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
-        browser.close()
     columns = ["n", "engine", "cell s", "visible s", "click ms", "clicks ok", "drag p95 ms",
                "panned px", "wheel p95 ms", "RSS MB", "map/data", "total/data"]
     print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))

@@ -30,7 +30,8 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
-from labharness import CHROMIUM, FLAGS, canvas_box, open_and_run, scroll_map_into_view, start_lab  # noqa: E402
+from labharness import (CHROMIUM, canvas_box, launch_chromium, open_and_run,  # noqa: E402
+                        scroll_map_into_view, start_lab)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -97,12 +98,8 @@ def changed(a, b) -> bool:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture(scope="module")

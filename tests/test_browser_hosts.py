@@ -37,7 +37,7 @@ import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "browser"))
-from labharness import CHROMIUM, FLAGS, open_and_run, start_server  # noqa: E402
+from labharness import CHROMIUM, launch_chromium, open_and_run, start_server  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -177,12 +177,8 @@ def private_cache(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 # ----- ek.compare in JupyterLab 4 ----------------------------------------------------------------

@@ -42,6 +42,19 @@ SERVERS = {
 }
 
 
+@contextlib.contextmanager
+def launch_chromium():
+    """Headless Debian Chromium under Playwright, closed afterwards (tests and the benchmark)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def start_lab(folder: Path, start_timeout: float = 120):
     """Run JupyterLab serving ``folder`` (see :func:`start_server`)."""
     return start_server(folder, "lab", start_timeout)
