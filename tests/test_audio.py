@@ -80,7 +80,7 @@ def test_stereo_file_equals_its_mono_mix(wav, embedder_class):
 def test_channels_first_and_channels_last_arrays_are_the_same_clip():
     stereo = np.stack([tone(300), tone(1200)])
     a, b = MFCCEmbedder(cache=False).transform([(stereo, RATE), (stereo.T, RATE)])
-    np.testing.assert_array_equal(a, b)
+    np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)  # other memory layouts may take other kernels
 
 
 @pytest.mark.parametrize("embedder_class", ALL_SIGNAL)

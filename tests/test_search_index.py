@@ -8,6 +8,7 @@ import pytest
 from embedkit import EmbedkitError, InputError, load_example
 from embedkit.search import FAISS_KINDS, ExactIndex, FaissIndex, neighbor_recall
 from embedkit.static_sentence import StaticSentenceEmbedder
+from ranking import assert_same_ranking
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +142,8 @@ def test_exact_search_is_the_same_across_score_blocks(glosses, monkeypatch):
     monkeypatch.setattr(exact_module, "_BLOCK_BYTES", 7 * 4 * len(X))  # blocks of 7 queries
     monkeypatch.setattr(exact_module, "_MIN_BLOCK", 1)
     block_scores, block_ids = index.search(Q, k=10)
-    assert block_ids.tolist() == whole_ids.tolist()
-    np.testing.assert_array_equal(block_scores, whole_scores)
+    # Different block shapes take different BLAS kernels: same ids, scores equal to a tolerance.
+    assert_same_ranking(block_scores, block_ids, whole_scores, whole_ids)
     assert (block_scores[:, 0] > 0).all(), "scores come back positive (not the negated ones)"
 
 

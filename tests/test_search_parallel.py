@@ -1,4 +1,5 @@
-"""Parallel embedding on a loopback Dask cluster equals the serial result, bit for bit."""
+"""Parallel embedding on a loopback Dask cluster equals the serial result (to float tolerance:
+batches of other shapes may take other BLAS kernels)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def test_dask_equals_serial_and_writes_the_store(client, texts, tmp_path):
     serial = embedder.transform(items)
     parallel = embed_parallel(items, embedder, client=client, n_partitions=7,
                               store=tmp_path / "db", metadata=meta)
-    assert parallel.dtype == serial.dtype and np.array_equal(parallel, serial)
+    assert parallel.dtype == serial.dtype
+    np.testing.assert_allclose(parallel, serial, rtol=1e-5, atol=1e-6)
     store = VectorStore.open(tmp_path / "db")
     assert len(store) == 3000
     assert store.to_pandas()["category"].tolist() == meta["category"].tolist()
@@ -49,7 +51,7 @@ def test_the_same_code_takes_a_scheduler_address(client, texts):
     items, _ = texts
     embedder = StaticSentenceEmbedder(batch_size=256, cache=False, progress=False)
     by_address = embed_parallel(items[:600], embedder, address=client.scheduler.address)
-    assert np.array_equal(by_address, embedder.transform(items[:600]))
+    np.testing.assert_allclose(by_address, embedder.transform(items[:600]), rtol=1e-5, atol=1e-6)
 
 
 def test_bad_calls_fail_before_any_work(client, texts, tmp_path):
